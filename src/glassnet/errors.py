@@ -1,0 +1,26 @@
+"""The exception types glassnet raises.
+
+Every message follows one formula: ``<who>: expected <what>, got <actual>. <how to fix>.``
+The types subclass the built-in exception a Python user would already catch, so
+``except ValueError`` still works around a ``ShapeError``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError", "GradientCheckError", "ShapeError", "StateError"]
+
+
+class ShapeError(ValueError):
+    """A shape or rank does not fit: matmul inner sizes, broadcasting, axis out of range."""
+
+
+class ConfigError(ValueError):
+    """A bad hyper-parameter or an unknown name in a catalogue."""
+
+
+class StateError(RuntimeError):
+    """An object is used in the wrong state: not built, not compiled, graph already freed."""
+
+
+class GradientCheckError(AssertionError):
+    """An analytic gradient disagrees with its finite-difference estimate."""

@@ -1,0 +1,45 @@
+"""Every differentiable operation of glassnet, each forward pass right above its backward.
+
+``OPS`` maps each public op name to its function; the test suite checks every entry against
+finite differences and PyTorch (tests/ops/test_op_table.py) and fails on any op without one.
+
+Families: ``arithmetic`` (add ... negative), ``elementwise`` (exp ... minimum), ``reduce``
+(sum ... logsumexp), ``shape`` (reshape ... pad), ``linalg`` (matmul), ``activation``
+(tanh ... log_softmax), ``discrete`` (one_hot, argmax: no gradient).
+"""
+
+from glassnet.ops.activation import log_softmax, relu, sigmoid, softmax, softplus, tanh
+from glassnet.ops.arithmetic import add, divide, multiply, negative, power, subtract
+from glassnet.ops.discrete import argmax, one_hot
+from glassnet.ops.elementwise import abs, clip, exp, log, log1p, maximum, minimum, sqrt, where
+from glassnet.ops.linalg import matmul
+from glassnet.ops.methods import bind_tensor_methods
+from glassnet.ops.reduce import logsumexp, max, mean, min, sum, var
+from glassnet.ops.shape import (
+    concatenate,
+    expand_dims,
+    getitem,
+    pad,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    transpose,
+)
+
+OPS = {
+    fn.__name__: fn
+    for fn in (
+        add, subtract, multiply, divide, power, negative,
+        exp, log, log1p, sqrt, abs, clip, where, maximum, minimum,
+        sum, mean, max, min, var, logsumexp,
+        reshape, transpose, expand_dims, squeeze, concatenate, stack, split, getitem, pad,
+        matmul,
+        tanh, sigmoid, relu, softplus, softmax, log_softmax,
+        one_hot, argmax,
+    )
+}  # fmt: skip
+
+__all__ = sorted(OPS) + ["OPS"]
+
+bind_tensor_methods()

@@ -1,0 +1,62 @@
+"""Shared argument checks for ops: operand pairing, axis normalisation, error wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassnet.errors import ShapeError
+from glassnet.tensor import Tensor, as_tensor
+
+Axis = int | tuple[int, ...] | None
+
+
+def pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Return both operands as Tensors; a constant takes the dtype of the tensor beside it."""
+    if isinstance(a, Tensor):
+        return a, as_tensor(b, like=a)
+    b = as_tensor(b)
+    return as_tensor(a, like=b), b
+
+
+def broadcast_error(op: str, a: Tensor, b: Tensor) -> ShapeError:
+    """The error for operands whose shapes cannot broadcast together."""
+    return ShapeError(
+        f"{op}: expected shapes that broadcast together, got {a.shape} and {b.shape}. "
+        "Trailing axes must be equal or 1; reshape or expand_dims one operand."
+    )
+
+
+def normalize_axis(op: str, axis: Axis, ndim: int) -> tuple[int, ...] | None:
+    """Return ``axis`` as a sorted tuple of non-negative axes, or None for "all axes".
+
+    Raises:
+        ShapeError: if an axis is out of range or repeated.
+    """
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    result = []
+    for ax in axes:
+        if not isinstance(ax, int) or isinstance(ax, bool):
+            raise ShapeError(f"{op}: expected integer axes, got {axis!r}.")
+        if not -ndim <= ax < max(ndim, 1):
+            raise ShapeError(
+                f"{op}: axis {ax} is out of range for a tensor of rank {ndim}. "
+                f"Use an axis in [{-ndim}, {ndim - 1}]."
+            )
+        result.append(ax % ndim if ndim else 0)
+    if len(set(result)) != len(result):
+        raise ShapeError(f"{op}: expected distinct axes, got {axis!r}.")
+    return tuple(sorted(result))
+
+
+def single_axis(op: str, axis: int, ndim: int) -> int:
+    """Return one axis in [0, ndim) or raise a ShapeError naming ``op``."""
+    if not isinstance(axis, int) or isinstance(axis, bool):
+        raise ShapeError(f"{op}: expected an integer axis, got {axis!r}.")
+    if not -ndim <= axis < ndim:
+        raise ShapeError(
+            f"{op}: axis {axis} is out of range for a tensor of rank {ndim}. "
+            f"Use an axis in [{-ndim}, {ndim - 1}]."
+        )
+    return axis % ndim

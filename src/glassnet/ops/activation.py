@@ -1,0 +1,137 @@
+"""Activations as ops: tanh, sigmoid, relu, softplus, softmax, log_softmax.
+
+Each one is a primitive with its own backward written from the saved output where it can be
+(sigmoid, tanh, softmax need only y), so the forward input can be freed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet.ops._util import single_axis
+from glassnet.tensor import Tensor, as_tensor
+
+
+def tanh(x: Any) -> Tensor:
+    """Hyperbolic tangent, element-wise.
+
+    Math:
+        y     = tanh(x)
+        dL/dx = dL/dy * (1 - y**2)
+    """
+    x = as_tensor(x)
+    y = np.tanh(x.data)
+
+    def backward(grad):
+        return (grad * (1 - y * y),)
+
+    return Tensor.from_op(y, (x,), backward, "tanh")
+
+
+def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
+    # why: exp(-|x|) lies in (0, 1], so nothing overflows for x = +-1000 and no warning fires.
+    e = np.exp(-np.abs(x))
+    r = 1 / (1 + e)
+    return np.where(x >= 0, r, e * r)
+
+
+def sigmoid(x: Any) -> Tensor:
+    """Logistic sigmoid, element-wise; exact and warning-free for large |x|.
+
+    Math:
+        y     = 1 / (1 + exp(-x))
+        dL/dx = dL/dy * y * (1 - y)
+
+    Example:
+        >>> sigmoid(glassnet.tensor([0.0, 1000.0, -1000.0])).numpy()
+        array([0.5, 1. , 0. ], dtype=float32)
+    """
+    x = as_tensor(x)
+    y = _stable_sigmoid(x.data)
+
+    def backward(grad):
+        return (grad * y * (1 - y),)
+
+    return Tensor.from_op(y, (x,), backward, "sigmoid")
+
+
+def relu(x: Any) -> Tensor:
+    """Rectified linear unit, element-wise.
+
+    Math:
+        y     = max(x, 0)
+        dL/dx = dL/dy * [x > 0]      (0 at x == 0, as in PyTorch)
+
+    NOTE: writing relu as maximum(x, 0) would pass half the gradient at 0.
+    """
+    x = as_tensor(x)
+    y = np.maximum(x.data, 0)
+
+    def backward(grad):
+        return (grad * (y > 0),)
+
+    return Tensor.from_op(y, (x,), backward, "relu")
+
+
+def softplus(x: Any) -> Tensor:
+    """Smooth relu, ``log(1 + exp(x))``, without overflow.
+
+    Math:
+        y     = max(x, 0) + log(1 + exp(-|x|))
+        dL/dx = dL/dy * sigmoid(x)
+    """
+    x = as_tensor(x)
+    y = np.maximum(x.data, 0) + np.log1p(np.exp(-np.abs(x.data)))
+
+    def backward(grad):
+        return (grad * _stable_sigmoid(x.data),)
+
+    return Tensor.from_op(y, (x,), backward, "softplus")
+
+
+def _shifted(x: np.ndarray, axis: int) -> np.ndarray:
+    # why: subtracting the max keeps exp() <= 1; an all -inf row gets shift 0 instead of nan.
+    m = np.max(x, axis=axis, keepdims=True)
+    return x - np.where(np.isfinite(m), m, 0).astype(x.dtype)
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    """Softmax along ``axis``: exponentials normalised to sum to 1.
+
+    Math:
+        y_i   = exp(x_i) / sum_j exp(x_j)
+        dL/dx = y * (dL/dy - sum_j dL/dy_j * y_j)
+
+    Example:
+        >>> softmax(glassnet.tensor([1000.0, 1001.0, 1002.0])).numpy()
+        array([0.09003057, 0.24472848, 0.66524094], dtype=float32)
+    """
+    x = as_tensor(x)
+    axis = single_axis("softmax", axis, x.ndim)
+    e = np.exp(_shifted(x.data, axis))
+    y = e / e.sum(axis=axis, keepdims=True)
+
+    def backward(grad):
+        return (y * (grad - (grad * y).sum(axis=axis, keepdims=True)),)
+
+    return Tensor.from_op(y, (x,), backward, "softmax")
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    """Logarithm of softmax along ``axis``, computed without forming softmax.
+
+    Math:
+        y_i   = x_i - log(sum_j exp(x_j))
+        dL/dx = dL/dy - exp(y) * sum_j dL/dy_j
+    """
+    x = as_tensor(x)
+    axis = single_axis("log_softmax", axis, x.ndim)
+    z = _shifted(x.data, axis)
+    y = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+    def backward(grad):
+        return (grad - np.exp(y) * grad.sum(axis=axis, keepdims=True),)
+
+    return Tensor.from_op(y, (x,), backward, "log_softmax")
