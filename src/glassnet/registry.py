@@ -1,0 +1,89 @@
+"""One registry type for every named catalogue (activations, losses, optimizers, ...).
+
+A ``Registry`` maps string names to classes or functions. ``get`` accepts a name, an
+instance or a callable, and for an unknown name lists the known ones plus the closest match.
+Registries are closed: loading a model resolves names here and nowhere else, so a file can
+never name arbitrary code. User objects are added only by the user's own code (``register``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from glassnet.errors import ConfigError
+
+__all__ = ["Registry"]
+
+T = TypeVar("T")
+
+
+class Registry:
+    """A closed, named catalogue.
+
+    Args:
+        kind: what the entries are, used in error messages ("activation", "loss", ...).
+
+    Example:
+        >>> shapes = Registry("shape")
+        >>> @shapes.register("circle")
+        ... def circle(): return "o"
+        >>> shapes.get("circle")()
+        'o'
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._entries: dict[str, Any] = {}
+
+    def register(self, name: str | None = None, *aliases: str) -> Callable[[T], T]:
+        """Decorator adding a class or function under ``name`` (default: its ``__name__``)."""
+
+        def decorate(obj: T) -> T:
+            for key in (name or obj.__name__, *aliases):
+                if key in self._entries and self._entries[key] is not obj:
+                    raise ConfigError(
+                        f"Registry '{self.kind}': the name {key!r} is already taken by "
+                        f"{self._entries[key]!r}. Choose another name."
+                    )
+                self._entries[key] = obj
+            return obj
+
+        return decorate
+
+    def get(self, identifier: Any) -> Any:
+        """Return the entry named ``identifier``; pass non-strings (objects, callables) through.
+
+        Raises:
+            ConfigError: for an unknown name, listing the known names and the closest one.
+        """
+        if not isinstance(identifier, str):
+            return identifier
+        key = identifier.lower() if identifier.lower() in self._entries else identifier
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise ConfigError(self._unknown_message(identifier)) from None
+
+    def name_of(self, obj: Any) -> str | None:
+        """The registered name of ``obj`` (its class for instances), or None."""
+        for key, value in self._entries.items():
+            if value is obj or (isinstance(value, type) and type(obj) is value):
+                return key
+        return None
+
+    def names(self) -> list[str]:
+        return sorted(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def _unknown_message(self, name: str) -> str:
+        known = self.names()
+        close = difflib.get_close_matches(name.lower(), known, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        return f"Unknown {self.kind} {name!r}. Known: {', '.join(known)}.{hint}"
