@@ -119,11 +119,15 @@ def _describe(spec: OpSpec, case: Case, values: list[Any]) -> str:
 
 def _assert_close(label: str, ours: np.ndarray, theirs: np.ndarray, atol: float, rtol: float):
     ours, theirs = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
-    assert ours.shape == theirs.shape, f"{label}: shape glassnet={ours.shape} | torch={theirs.shape}"
+    assert ours.shape == theirs.shape, (
+        f"{label}: shape glassnet={ours.shape} | torch={theirs.shape}"
+    )
     error = np.abs(ours - theirs)
     bad = ~(error <= atol + rtol * np.abs(theirs))
     if bad.any():
-        where = np.unravel_index(int(np.argmax(np.where(bad, np.nan_to_num(error, nan=np.inf), -1))), ours.shape)
+        where = np.unravel_index(
+            int(np.argmax(np.where(bad, np.nan_to_num(error, nan=np.inf), -1))), ours.shape
+        )
         raise AssertionError(
             f"{label}: max error {np.nanmax(error):.3g} at {tuple(int(i) for i in where)}: "
             f"glassnet={ours[where]!r} | torch={theirs[where]!r} ({int(bad.sum())} elements off)"
@@ -157,8 +161,12 @@ def check_against_torch(spec: OpSpec, case: Case, seed: int = 0) -> None:
     for k, (o, t) in enumerate(zip(ours, theirs)):
         t_np = t.detach().numpy()
         if spec.check_dtype:
-            assert o.dtype == t_np.dtype, f"{label}: output {k} dtype glassnet={o.dtype} | torch={t_np.dtype}"
-        _assert_close(f"{label}: forward output {k}", o.data, t_np, spec.torch_atol, spec.torch_rtol)
+            assert o.dtype == t_np.dtype, (
+                f"{label}: output {k} dtype glassnet={o.dtype} | torch={t_np.dtype}"
+            )
+        _assert_close(
+            f"{label}: forward output {k}", o.data, t_np, spec.torch_atol, spec.torch_rtol
+        )
     if not spec.grad:
         return
     rng = np.random.default_rng(seed + 1)
@@ -169,5 +177,9 @@ def check_against_torch(spec: OpSpec, case: Case, seed: int = 0) -> None:
         if isinstance(o, glassnet.Tensor) and o.requires_grad:
             t_grad = t.grad.numpy() if t.grad is not None else np.zeros(t.shape, np.float32)
             o_grad = o.grad if o.grad is not None else np.zeros(o.shape, np.float32)
-            assert o_grad.dtype == np.float32, f"{label}: grad of input {i} has dtype {o_grad.dtype}"
-            _assert_close(f"{label}: grad of input {i}", o_grad, t_grad, spec.torch_atol, spec.torch_rtol)
+            assert o_grad.dtype == np.float32, (
+                f"{label}: grad of input {i} has dtype {o_grad.dtype}"
+            )
+            _assert_close(
+                f"{label}: grad of input {i}", o_grad, t_grad, spec.torch_atol, spec.torch_rtol
+            )

@@ -1,4 +1,4 @@
-"""Shared fixtures: seeded generator, float64 switch, glassnet in doctest namespace."""
+"""Shared fixtures: a seeded generator and a float64 switch."""
 
 from __future__ import annotations
 
@@ -20,8 +20,3 @@ def float64():
     yield
     glassnet.set_floatx("float32")
 
-
-@pytest.fixture(autouse=True)
-def _doctest_names(doctest_namespace):
-    doctest_namespace["glassnet"] = glassnet
-    doctest_namespace["np"] = np

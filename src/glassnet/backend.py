@@ -11,8 +11,6 @@ repeatable bit for bit.
 
 from __future__ import annotations
 
-import random as _pyrandom
-
 import numpy
 
 from glassnet.errors import ConfigError
@@ -23,7 +21,7 @@ xp = numpy
 
 _FLOAT_DTYPES = ("float32", "float64")
 _floatx = numpy.dtype("float32")
-_rng = numpy.random.default_rng()
+_rng: numpy.random.Generator | None = None  # created on first use: keeps import fast
 
 
 def floatx() -> numpy.dtype:
@@ -49,6 +47,9 @@ def set_floatx(dtype: str) -> None:
 
 def rng() -> numpy.random.Generator:
     """Return the generator every random draw in glassnet comes from."""
+    global _rng
+    if _rng is None:
+        _rng = numpy.random.default_rng()
     return _rng
 
 
@@ -69,6 +70,8 @@ def set_random_seed(seed: int) -> None:
         >>> set_random_seed(0); a == rng().random()
         True
     """
+    import random as _pyrandom
+
     global _rng
     if isinstance(seed, bool) or not isinstance(seed, (int, numpy.integer)) or seed < 0:
         raise ConfigError(
@@ -77,7 +80,7 @@ def set_random_seed(seed: int) -> None:
         )
     _rng = numpy.random.default_rng(int(seed))
     _pyrandom.seed(int(seed))
-    numpy.random.seed(int(seed) % 2**32)
+    numpy.random.seed(int(seed) % 2**32)  # noqa: NPY002 - seeds legacy users too
 
 
 def _is_dtype_like(dtype: object) -> bool:

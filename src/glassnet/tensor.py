@@ -388,4 +388,3 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
 def iter_graph(root: Tensor) -> Iterator[Tensor]:
     """Yield the nodes of ``root``'s live graph, inputs first (for inspection tools)."""
     yield from _topological_order(root)
-

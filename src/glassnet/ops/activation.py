@@ -106,7 +106,7 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
 
     Example:
         >>> softmax(glassnet.tensor([1000.0, 1001.0, 1002.0])).numpy()
-        array([0.09003057, 0.24472848, 0.66524094], dtype=float32)
+        array([0.0900..., 0.2447..., 0.6652...], dtype=float32)
     """
     x = as_tensor(x)
     axis = single_axis("softmax", axis, x.ndim)

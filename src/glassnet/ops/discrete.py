@@ -28,8 +28,14 @@ def one_hot(indices: Any, num_classes: int, dtype: Any = None) -> Tensor:
                [0., 0., 1.]], dtype=float32)
     """
     ids = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
-        raise ConfigError(f"one_hot: expected num_classes to be a positive int, got {num_classes!r}.")
+    if (
+        isinstance(num_classes, bool)
+        or not isinstance(num_classes, (int, np.integer))
+        or num_classes < 1
+    ):
+        raise ConfigError(
+            f"one_hot: expected num_classes to be a positive int, got {num_classes!r}."
+        )
     if ids.dtype.kind not in "iu":
         raise ShapeError(
             f"one_hot: expected integer class ids, got dtype {ids.dtype}. "

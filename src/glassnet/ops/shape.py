@@ -49,7 +49,8 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
         if len(axes) != x.ndim or sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
             raise ShapeError(
                 f"transpose: expected a permutation of the {x.ndim} axes of shape {x.shape}, "
-                f"got {axes}. List each axis exactly once, for example {tuple(range(x.ndim))[::-1]}."
+                f"got {axes}. List each axis exactly once, for example "
+                f"{tuple(range(x.ndim))[::-1]}."
             )
     inverse = None if axes is None else tuple(np.argsort([a % x.ndim for a in axes]))
 
@@ -100,7 +101,9 @@ def squeeze(x: Any, axis: int | Sequence[int] | None = None) -> Tensor:
 
 def _check_joinable(op: str, tensors: Sequence[Any], skip_axis: int | None) -> list[Tensor]:
     if isinstance(tensors, Tensor) or len(tensors) == 0:
-        raise ShapeError(f"{op}: expected a non-empty list of tensors, got {type(tensors).__name__}.")
+        raise ShapeError(
+            f"{op}: expected a non-empty list of tensors, got {type(tensors).__name__}."
+        )
     first = as_tensor(tensors[0])
     items = [first] + [as_tensor(t, like=first) for t in tensors[1:]]
     for i, t in enumerate(items[1:], start=1):
@@ -231,7 +234,9 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: float =
     """
     x = as_tensor(x)
     if mode != "constant":
-        raise ConfigError(f"pad: expected mode='constant', got {mode!r}. Only constant padding is supported.")
+        raise ConfigError(
+            f"pad: expected mode='constant', got {mode!r}. Only constant padding is supported."
+        )
     try:
         widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
     except ValueError:
@@ -248,4 +253,3 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: float =
         return (grad[inner],)
 
     return Tensor.from_op(y, (x,), backward, "pad")
-
