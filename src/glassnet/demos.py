@@ -55,6 +55,10 @@ def _bce(p: glassnet.Tensor, y: glassnet.Tensor) -> glassnet.Tensor:
     return -ops.mean(y * ops.log(p) + (1 - y) * ops.log(1 - p))
 
 
+def _to_cells(offset: np.ndarray, span: float, cells: int) -> np.ndarray:
+    return np.clip((offset / span * (cells - 1)).round().astype(int), 0, cells - 1)
+
+
 def _ascii_map(params, x: np.ndarray, y: np.ndarray, width: int = 64, height: int = 20) -> str:
     """The learned decision regions as characters, with the data points on top."""
     lo, hi = x.min(axis=0) - 0.3, x.max(axis=0) + 0.3
