@@ -159,3 +159,25 @@ SPECS = [
            [Case((3, 4)), Case((3, 4), axis=1), Case((2, 3, 4), axis=0, keepdims=True)],
            grad=False),
 ]  # fmt: skip
+
+
+def _torch_linear(x, kernel, bias=None, activation=None):
+    z = x @ kernel + (0 if bias is None else bias)
+    return {None: z, "linear": z, "relu": torch.relu(z), "sigmoid": torch.sigmoid(z), "tanh": torch.tanh(z)}[activation]
+
+
+def _composed_linear(x, kernel, bias=None, activation=None):
+    """The composed reference for the fused op: matmul, add, activation as separate nodes."""
+    z = ops.matmul(x, kernel) + (0 if bias is None else bias)
+    return {None: z, "linear": z, "relu": ops.relu(z), "sigmoid": ops.sigmoid(z), "tanh": ops.tanh(z)}[activation]
+
+
+SPECS.append(
+    OpSpec("linear", ops.linear, _torch_linear,
+           [Case((5, 3), (3, 4), (4,)), Case((5, 3), (3, 4), (4,), activation="relu"),
+            Case((5, 3), (3, 4), (4,), activation="sigmoid"), Case((2, 5, 3), (3, 4), (4,), activation="tanh"),
+            Case((5, 3), (3, 2), activation="linear")],
+           errors=[ErrorCase(((5, 3), (4, 2), (2,)), {}, ShapeError, r"linear: expected input with last axis 4"),
+                   ErrorCase(((5, 3), (3, 2), (3,)), {}, ShapeError, r"linear: expected bias of shape \(2,\)"),
+                   ErrorCase(((5, 3), (3, 2)), {"activation": "elu"}, ConfigError, r"linear: expected activation in")])
+)  # fmt: skip

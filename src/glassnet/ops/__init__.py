@@ -4,7 +4,8 @@
 finite differences and PyTorch (tests/ops/test_op_table.py) and fails on any op without one.
 
 Families: ``arithmetic`` (add ... negative), ``elementwise`` (exp ... minimum), ``reduce``
-(sum ... logsumexp), ``shape`` (reshape ... pad), ``linalg`` (matmul), ``activation``
+(sum ... logsumexp), ``shape`` (reshape ... pad), ``linalg`` (matmul; linear, a fused dense
+layer), ``activation``
 (tanh ... log_softmax), ``discrete`` (one_hot, argmax: no gradient).
 """
 
@@ -12,7 +13,7 @@ from glassnet.ops.activation import log_softmax, relu, sigmoid, softmax, softplu
 from glassnet.ops.arithmetic import add, divide, multiply, negative, power, subtract
 from glassnet.ops.discrete import argmax, one_hot
 from glassnet.ops.elementwise import abs, clip, exp, log, log1p, maximum, minimum, sqrt, where
-from glassnet.ops.linalg import matmul
+from glassnet.ops.linalg import linear, matmul
 from glassnet.ops.methods import bind_tensor_methods
 from glassnet.ops.reduce import logsumexp, max, mean, min, sum, var
 from glassnet.ops.shape import (
@@ -34,7 +35,7 @@ OPS = {
         exp, log, log1p, sqrt, abs, clip, where, maximum, minimum,
         sum, mean, max, min, var, logsumexp,
         reshape, transpose, expand_dims, squeeze, concatenate, stack, split, getitem, pad,
-        matmul,
+        matmul, linear,
         tanh, sigmoid, relu, softplus, softmax, log_softmax,
         one_hot, argmax,
     )
