@@ -183,3 +183,64 @@ def check_against_torch(spec: OpSpec, case: Case, seed: int = 0) -> None:
             _assert_close(
                 f"{label}: grad of input {i}", o_grad, t_grad, spec.torch_atol, spec.torch_rtol
             )
+
+
+def _swap_weights(layer: Any, new: Sequence[Any]) -> list[tuple[str, Any]]:
+    """Point the layer's weight attributes at ``new`` tensors; return what to restore."""
+    restore = []
+    for old, replacement in zip(list(layer._weights), new):
+        for key, value in list(vars(layer).items()):
+            if value is old:
+                restore.append((key, value))
+                setattr(layer, key, replacement)
+    return restore
+
+
+def check_layer(
+    make_layer: Callable[..., Any],
+    input_shape: tuple,
+    *,
+    n_weights: int,
+    torch_forward: Callable[[Any, np.ndarray], np.ndarray] | None = None,
+    training: bool = False,
+    seed: int = 0,
+) -> Any:
+    """The layer oracle: shapes, weight count, config round trip, float64 gradients, torch.
+
+    ``make_layer(**overrides)`` builds a fresh layer; ``torch_forward(layer, x)`` (optional)
+    returns the PyTorch output for the same input with the layer's weights mapped across.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=input_shape).astype(np.float32)
+    layer = make_layer()
+    y = layer(x, training=training)
+    assert len(layer.weights) == n_weights, (
+        f"{layer.name}: {len(layer.weights)} weights, expected {n_weights}"
+    )
+    expected = layer.compute_output_shape((None,) + tuple(input_shape[1:]))
+    assert tuple(expected[1:]) == y.shape[1:], (
+        f"compute_output_shape {expected} vs output {y.shape}"
+    )
+    assert y.dtype == np.float32, f"{layer.name}: output dtype {y.dtype}"
+    clone = type(layer).from_config(layer.get_config())
+    clone(x)
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_array_equal(clone(x, training=training).numpy(), y.numpy())
+    if torch_forward is not None:
+        theirs = torch_forward(layer, x)
+        _assert_close(f"{layer.name} vs torch", y.numpy(), theirs, 1e-5, 1e-4)
+    wide = make_layer(dtype="float64")
+    wide(x.astype(np.float64))
+    wide.set_weights([w + rng.normal(scale=0.1, size=w.shape) for w in layer.get_weights()])
+
+    def fn(xx, *ws):
+        restore = _swap_weights(wide, ws)
+        try:
+            return wide(xx, training=training)
+        finally:
+            for key, value in restore:
+                setattr(wide, key, value)
+
+    glassnet.gradcheck(fn, x.astype(np.float64), *[w.data for w in wide.weights],
+                       atol=1e-6, rtol=1e-5)  # fmt: skip
+    return layer

@@ -1,0 +1,266 @@
+"""``Layer``: the contract every glassnet layer follows (Keras's, in miniature).
+
+A layer creates its weights in ``build(input_shape)`` the first time it is called, through
+``add_weight``, and computes its output in ``call(inputs, training=None)`` from glassnet ops, so
+its gradient comes from theirs. ``__call__`` does the bookkeeping around ``call``: it converts
+the input, builds the layer once, checks the input against ``input_spec`` and collects
+activity-regularization losses.
+
+Weights are leaf ``Tensor``s with ``requires_grad=True``; optimizers update their ``.data`` in
+place. ``get_config()`` returns the constructor arguments, so ``type(layer).from_config(config)``
+makes an identical, unbuilt layer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from glassnet import backend
+from glassnet.errors import ConfigError, ShapeError, StateError
+from glassnet.registry import Registry
+from glassnet.tensor import Tensor, no_grad
+
+__all__ = ["LAYERS", "InputSpec", "Layer"]
+
+LAYERS = Registry("layer")
+
+_name_counts: dict[str, int] = {}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def unique_name(prefix: str) -> str:
+    """Keras-style automatic names: 'dense', then 'dense_1', 'dense_2', ..."""
+    count = _name_counts.get(prefix, 0)
+    _name_counts[prefix] = count + 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def shape_text(shape: Sequence[int | None]) -> str:
+    """A shape with the batch axis written as N, the way errors and summaries show it."""
+    dims = ["N" if d is None else str(d) for d in shape]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+@dataclasses.dataclass
+class InputSpec:
+    """What a layer accepts: an exact rank, a minimum rank, and fixed sizes on some axes."""
+
+    ndim: int | None = None
+    min_ndim: int | None = None
+    axes: dict[int, int] = dataclasses.field(default_factory=dict)
+
+    def check(self, layer: Layer, shape: tuple[int, ...]) -> None:
+        who = f"{type(layer).__name__} '{layer.name}'"
+        if self.ndim is not None and len(shape) != self.ndim:
+            raise ShapeError(
+                f"{who}: expected input of rank {self.ndim}, got shape {shape} (rank "
+                f"{len(shape)}). Reshape the input, or add a Flatten/Reshape layer before it."
+            )
+        if self.min_ndim is not None and len(shape) < self.min_ndim:
+            raise ShapeError(
+                f"{who}: expected input of rank >= {self.min_ndim}, got shape {shape}. "
+                "Add a batch axis (x[None]) or reshape the input."
+            )
+        for axis, size in self.axes.items():
+            if shape[axis] != size:
+                wanted = ["N", *(["..."] if len(shape) > 2 else []), str(size)]
+                raise ShapeError(
+                    f"{who}: expected input of shape ({', '.join(wanted)}), got {shape}. The "
+                    f"layer was built for {size} features on axis {axis} and got "
+                    f"{shape[axis]}; pass data with {size} features or rebuild this layer."
+                )
+
+
+class Layer:
+    """Base class of all layers.
+
+    Args:
+        name: the layer's name (default: snake_case class name, made unique).
+        trainable: whether ``fit`` updates this layer's weights.
+        dtype: the dtype of the weights and computation (default ``glassnet.floatx()``).
+        input_shape: shape of one sample, without the batch axis (first layer of a
+            ``Sequential`` only).
+        input_dim: shorthand for ``input_shape=(input_dim,)``.
+
+    Subclasses override ``build(input_shape)`` (create weights with ``add_weight``),
+    ``call(inputs, training=None)``, and ``get_config()`` (adding their own arguments).
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        trainable: bool = True,
+        dtype: Any = None,
+        input_shape: Sequence[int | None] | None = None,
+        input_dim: int | None = None,
+        batch_input_shape: Sequence[int | None] | None = None,
+        **unknown: Any,
+    ) -> None:
+        if unknown:
+            raise ConfigError(
+                f"{type(self).__name__}: unexpected argument(s) {', '.join(sorted(unknown))}. "
+                "Check the spelling against the layer's documented arguments."
+            )
+        self.name = name or unique_name(_snake(type(self).__name__))
+        self.trainable = bool(trainable)
+        self.dtype = np.dtype(dtype) if dtype is not None else backend.floatx()
+        self.built = False
+        self.input_spec: InputSpec | None = None
+        self._weights: list[Tensor] = []
+        self._trainable_flags: list[bool] = []
+        self._regularizers: list[tuple[Tensor, Any]] = []
+        self._activity_losses: list[Tensor] = []
+        self.batch_input_shape = _batch_shape(input_shape, input_dim, batch_input_shape)
+
+    # ------------------------------------------------------------------ contract
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        """Create the layer's weights for inputs of ``input_shape`` (batch axis first)."""
+        self.built = True
+
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
+        """The forward pass, written with glassnet ops."""
+        raise NotImplementedError(f"{type(self).__name__} must implement call().")
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple:
+        """Output shape for ``input_shape``; the default runs ``call`` on a batch of zeros."""
+        probe = tuple(2 if d is None else d for d in input_shape)
+        with no_grad():
+            out = self(np.zeros(probe, dtype=self.dtype))
+        return (input_shape[0],) + out.shape[1:]
+
+    def get_config(self) -> dict[str, Any]:
+        """Constructor arguments, JSON-ready. Subclasses extend it with their own."""
+        config: dict[str, Any] = {"name": self.name, "trainable": self.trainable}
+        if self.dtype != backend.floatx():
+            config["dtype"] = self.dtype.name
+        if self.batch_input_shape is not None:
+            config["batch_input_shape"] = list(self.batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        return cls(**config)
+
+    # ------------------------------------------------------------------ calling
+    def __call__(self, inputs: Any, training: bool | None = None) -> Tensor:
+        x = self._as_input(inputs)
+        if not self.built:
+            self._build_once(x.shape)
+        if self.input_spec is not None:
+            self.input_spec.check(self, x.shape)
+        return self.call(x, training=training)
+
+    def _build_once(self, shape: tuple[int, ...]) -> None:
+        self.build((None,) + tuple(shape[1:]))
+        self.built = True
+
+    def _as_input(self, inputs: Any) -> Tensor:
+        if isinstance(inputs, Tensor):
+            if inputs.dtype.kind == "f" and inputs.dtype != self.dtype:
+                from glassnet.ops import multiply  # why: cast keeps the graph (x * 1 in dtype)
+
+                return multiply(Tensor(np.ones((), self.dtype)), inputs)
+            return inputs
+        array = np.asarray(inputs)
+        if array.dtype.kind not in "biuf":
+            raise TypeError(
+                f"{type(self).__name__} '{self.name}': expected numeric input, got dtype "
+                f"{array.dtype}. Convert the data to numbers first."
+            )
+        if array.dtype.kind == "f" or array.dtype.kind == "b":
+            array = array.astype(self.dtype, copy=False)
+        return Tensor(array)
+
+    # ------------------------------------------------------------------ weights
+    def add_weight(
+        self,
+        name: str,
+        shape: Sequence[int],
+        initializer: Any = "glorot_uniform",
+        regularizer: Any = None,
+        trainable: bool = True,
+    ) -> Tensor:
+        """Create a weight, initialise it, and register it (and its regularizer) on the layer."""
+        from glassnet import initializers, regularizers
+
+        init = initializers.get(initializer)
+        value = np.asarray(init(tuple(shape), dtype=self.dtype), dtype=self.dtype)
+        weight = Tensor(value, requires_grad=True, name=f"{self.name}/{name}")
+        self._weights.append(weight)
+        self._trainable_flags.append(bool(trainable))
+        reg = regularizers.get(regularizer)
+        if reg is not None:
+            self._regularizers.append((weight, reg))
+        return weight
+
+    @property
+    def weights(self) -> list[Tensor]:
+        return list(self._weights)
+
+    @property
+    def trainable_weights(self) -> list[Tensor]:
+        if not self.trainable:
+            return []
+        return [w for w, t in zip(self._weights, self._trainable_flags) if t]
+
+    @property
+    def non_trainable_weights(self) -> list[Tensor]:
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self._weights if id(w) not in trainable]
+
+    @property
+    def losses(self) -> list[Tensor]:
+        """Regularization terms: weight penalties and the last call's activity penalties."""
+        return [reg(w) for w, reg in self._regularizers] + list(self._activity_losses)
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of the weights as NumPy arrays, in creation order."""
+        return [w.data.copy() for w in self._weights]
+
+    def set_weights(self, weights: Sequence[Any]) -> None:
+        """Set every weight from arrays (same order and shapes as ``get_weights``)."""
+        if not self.built:
+            raise StateError(
+                f"{type(self).__name__} '{self.name}': expected a built layer, got one with no "
+                "weights yet. Call it on data (or build(input_shape)) before set_weights."
+            )
+        if len(weights) != len(self._weights):
+            raise ShapeError(
+                f"{type(self).__name__} '{self.name}': expected {len(self._weights)} arrays, "
+                f"got {len(weights)}."
+            )
+        for w, new in zip(self._weights, weights):
+            new = np.asarray(new)
+            if new.shape != w.shape:
+                raise ShapeError(
+                    f"{type(self).__name__} '{self.name}': expected weight '{w.name}' of shape "
+                    f"{w.shape}, got {new.shape}."
+                )
+            w.data[...] = new
+
+    def count_params(self) -> int:
+        return int(sum(w.size for w in self._weights))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
+
+
+def _batch_shape(input_shape: Any, input_dim: Any, batch_input_shape: Any) -> tuple | None:
+    if batch_input_shape is not None:
+        return tuple(batch_input_shape)
+    if input_dim is not None:
+        input_shape = (input_dim,)
+    if input_shape is None:
+        return None
+    if isinstance(input_shape, int):
+        input_shape = (input_shape,)
+    return (None, *tuple(input_shape))
