@@ -111,7 +111,7 @@ class Dense(Layer):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        name = activations.serialize(self.activation)
+        name = activations.ACTIVATIONS.name_of(self.activation)
         self._fused = name if name in FUSED_ACTIVATIONS else None
         self.input_spec = InputSpec(min_ndim=2)
 

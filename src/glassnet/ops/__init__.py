@@ -5,8 +5,8 @@ finite differences and PyTorch (tests/ops/test_op_table.py) and fails on any op 
 
 Families: ``arithmetic`` (add ... negative), ``elementwise`` (exp ... minimum), ``reduce``
 (sum ... logsumexp), ``shape`` (reshape ... pad), ``linalg`` (matmul; linear, a fused dense
-layer), ``activation``
-(tanh ... log_softmax), ``discrete`` (one_hot, argmax: no gradient).
+layer), ``activation`` (tanh ... log_softmax), ``special`` (erf), ``discrete`` (one_hot,
+argmax: no gradient).
 """
 
 from glassnet.ops.activation import log_softmax, relu, sigmoid, softmax, softplus, tanh
@@ -27,6 +27,7 @@ from glassnet.ops.shape import (
     stack,
     transpose,
 )
+from glassnet.ops.special import erf
 
 OPS = {
     fn.__name__: fn
@@ -37,6 +38,7 @@ OPS = {
         reshape, transpose, expand_dims, squeeze, concatenate, stack, split, getitem, pad,
         matmul, linear,
         tanh, sigmoid, relu, softplus, softmax, log_softmax,
+        erf,
         one_hot, argmax,
     )
 }  # fmt: skip

@@ -32,6 +32,8 @@ def matmul(a: Any, b: Any) -> Tensor:
         array([[11.]], dtype=float32)
     """
     a, b = pair(a, b)
+    if a.data.ndim == 2 and b.data.ndim == 2:
+        return _matmul_2d(a, b)
     _check_matmul(a.shape, b.shape)
     y = np.matmul(a.data, b.data)
 
@@ -51,6 +53,20 @@ def matmul(a: Any, b: Any) -> Tensor:
         if b.requires_grad:
             grad_b = np.matmul(np.swapaxes(a2, -1, -2), g2)
             grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
+        return grad_a, grad_b
+
+    return Tensor.from_op(y, (a, b), backward, "matmul")
+
+
+def _matmul_2d(a: Tensor, b: Tensor) -> Tensor:
+    """The common case without batch axes, kept lean: it dominates small networks."""
+    if a.data.shape[1] != b.data.shape[0]:
+        _check_matmul(a.shape, b.shape)
+    y = a.data @ b.data
+
+    def backward(grad):
+        grad_a = grad @ b.data.T if a.requires_grad else None
+        grad_b = a.data.T @ grad if b.requires_grad else None
         return grad_a, grad_b
 
     return Tensor.from_op(y, (a, b), backward, "matmul")
@@ -136,7 +152,8 @@ def linear(x: Any, kernel: Any, bias: Any = None, activation: str | None = None)
             grad_k = np.matmul(x.data.reshape(-1, kernel.shape[0]).T, g2)
         if bias is None:
             return grad_x, grad_k
-        return grad_x, grad_k, (g2.sum(axis=0) if bias.requires_grad else None)
+        grad_b = np.ones(g2.shape[0], dtype=g2.dtype) @ g2 if bias.requires_grad else None
+        return grad_x, grad_k, grad_b
 
     parents = (x, kernel) if bias is None else (x, kernel, bias)
     return Tensor.from_op(y, parents, backward, "linear")

@@ -58,9 +58,12 @@ def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     x = as_tensor(x)
     axes = normalize_axis("mean", axis, x.ndim)
     n = _count(x.shape, axes)
-    y = np.mean(x.data, axis=axes, keepdims=keepdims)
+    # why: np.add.reduce skips np.mean's Python-level wrappers (a few us per call).
+    y = np.add.reduce(x.data, axis=axes, keepdims=keepdims) / n
 
     def backward(grad):
+        if axes is None:
+            return (np.full(x.shape, grad / n, dtype=grad.dtype),)
         return (np.broadcast_to(_expand(grad, axes, keepdims) / n, x.shape),)
 
     return Tensor.from_op(np.asarray(y, dtype=x.dtype), (x,), backward, "mean")
