@@ -16,7 +16,28 @@ from glassnet.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, tenso
 
 __version__ = "0.1.0"
 
+# why: submodules load on first use (PEP 562), so `import glassnet` stays about 0.1 s.
+_LAZY_MODULES = (
+    "activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics",
+    "models", "optimizers", "regularizers", "schedules",
+)  # fmt: skip
+_LAZY_NAMES = {"Sequential": "models", "Model": "models", "Input": "layers"}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"glassnet.{name}")
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(f"glassnet.{_LAZY_NAMES[name]}"), name)
+    raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
+
+
 __all__ = [
+    "Input",
+    "Model",
+    "Sequential",
     "Tensor",
     "__version__",
     "backend",
@@ -30,4 +51,5 @@ __all__ = [
     "set_floatx",
     "tensor",
     "utils",
+    *_LAZY_MODULES,
 ]

@@ -1,0 +1,221 @@
+"""Callbacks: hooks the training loop calls at the start and end of training, epochs and batches.
+
+Keras's names and semantics: ``on_train_begin(logs)``, ``on_epoch_end(epoch, logs)`` and so on,
+``self.model`` set by the loop, ``model.stop_training = True`` to stop.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from glassnet.errors import ConfigError
+
+__all__ = [
+    "Callback",
+    "CallbackList",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "ProgbarLogger",
+    "TerminateOnNaN",
+]
+
+
+class Callback:
+    """Base class: override any of the ``on_*`` hooks."""
+
+    def __init__(self) -> None:
+        self.model: Any = None
+        self.params: dict[str, Any] = {}
+
+    def set_model(self, model: Any) -> None:
+        self.model = model
+
+    def set_params(self, params: dict[str, Any]) -> None:
+        self.params = params
+
+    def on_train_begin(self, logs: dict | None = None) -> None: ...
+    def on_train_end(self, logs: dict | None = None) -> None: ...
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None: ...
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None: ...
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None: ...
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None: ...
+
+
+class CallbackList:
+    """Calls every callback's hook in order."""
+
+    def __init__(self, callbacks: Sequence[Callback], model: Any, params: dict[str, Any]) -> None:
+        for cb in callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError(
+                    f"fit: expected callbacks to be Callback instances, got {type(cb).__name__}. "
+                    "Subclass glassnet.callbacks.Callback or use LambdaCallback."
+                )
+            cb.set_model(model)
+            cb.set_params(params)
+        self.callbacks = list(callbacks)
+
+    def __getattr__(self, hook: str) -> Callable[..., None]:
+        if not hook.startswith("on_"):
+            raise AttributeError(hook)
+
+        def call_all(*args: Any) -> None:
+            for cb in self.callbacks:
+                getattr(cb, hook)(*args)
+
+        return call_all
+
+
+class History(Callback):
+    """Records every epoch's logs; ``fit`` returns it. ``history.history['loss']`` is a list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.epoch = []
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.epoch.append(epoch)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(float(value))
+
+
+class ProgbarLogger(Callback):
+    """Keras-style progress: a bar per epoch (verbose=1) or one line per epoch (verbose=2)."""
+
+    def __init__(self, verbose: int = 1, stream: Any = None) -> None:
+        super().__init__()
+        self.verbose = verbose
+        self.stream = stream or sys.stdout
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+        if self.verbose:
+            self.stream.write(f"Epoch {epoch + 1}/{self.params.get('epochs', '?')}\n")
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if self.verbose != 1:
+            return
+        steps = self.params.get("steps", 0) or 1
+        done = int(30 * (batch + 1) / steps)
+        bar = "=" * max(done - 1, 0) + (">" if done < 30 else "=") + "." * (30 - done)
+        self.stream.write(f"\r{batch + 1}/{steps} [{bar}] - {_format(logs)}")
+        self.stream.flush()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if not self.verbose:
+            return
+        seconds = time.perf_counter() - self._start
+        steps = self.params.get("steps", 0)
+        prefix = "\r" if self.verbose == 1 else ""
+        self.stream.write(f"{prefix}{steps}/{steps} - {seconds:.2f}s - {_format(logs)}\n")
+
+
+def _format(logs: dict | None) -> str:
+    return " - ".join(f"{k}: {v:.4f}" for k, v in (logs or {}).items())
+
+
+class EarlyStopping(Callback):
+    """Stop training when a monitored quantity has stopped improving.
+
+    Args:
+        monitor: the logs key to watch, default ``'val_loss'``.
+        min_delta: smallest change that counts as an improvement.
+        patience: epochs without improvement before stopping.
+        mode: ``'min'``, ``'max'`` or ``'auto'`` (max for accuracy-like keys, else min).
+        baseline: a value the monitor must beat.
+        restore_best_weights: put back the weights of the best epoch when stopping.
+        start_from_epoch: epochs to wait before watching.
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        min_delta: float = 0.0,
+        patience: int = 0,
+        verbose: int = 0,
+        mode: str = "auto",
+        baseline: float | None = None,
+        restore_best_weights: bool = False,
+        start_from_epoch: int = 0,
+    ) -> None:
+        super().__init__()
+        if mode not in ("auto", "min", "max"):
+            raise ConfigError(f"EarlyStopping: expected mode 'auto', 'min' or 'max', got {mode!r}.")
+        self.monitor, self.patience, self.verbose = monitor, int(patience), verbose
+        self.baseline, self.restore_best_weights = baseline, restore_best_weights
+        self.start_from_epoch = start_from_epoch
+        maximize = mode == "max" or (mode == "auto" and _is_accuracy_like(monitor))
+        self._sign = 1.0 if maximize else -1.0
+        self.min_delta = abs(min_delta)
+        self.stopped_epoch = 0
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        # why: reset here so one EarlyStopping can be reused across fit() calls.
+        self.wait, self.stopped_epoch, self.best_epoch = 0, 0, 0
+        self.best = -math.inf if self.baseline is None else self._sign * self.baseline
+        self.best_weights = None
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs or {}
+        if self.monitor not in logs:
+            warnings.warn(
+                f"EarlyStopping: monitor '{self.monitor}' is not in the logs; available keys: "
+                f"{', '.join(sorted(logs))}. Training continues without early stopping.",
+                stacklevel=2,
+            )
+            return
+        if epoch < self.start_from_epoch:
+            return
+        score = self._sign * float(logs[self.monitor])
+        if score - self.min_delta > self.best or (self.best == -math.inf and np.isfinite(score)):
+            self.best, self.best_epoch, self.wait = score, epoch, 0
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+            if self.restore_best_weights and self.best_weights is not None:
+                self.model.set_weights(self.best_weights)
+            if self.verbose:
+                print(f"Epoch {epoch + 1}: early stopping (best epoch {self.best_epoch + 1}).")
+
+
+def _is_accuracy_like(monitor: str) -> bool:
+    name = monitor.removeprefix("val_")
+    return any(k in name for k in ("acc", "auc", "precision", "recall"))
+
+
+class TerminateOnNaN(Callback):
+    """Stop training as soon as the loss becomes NaN or infinite."""
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(loss):
+            print(f"Batch {batch}: invalid loss {loss}, terminating training.")
+            self.model.stop_training = True
+
+
+class LambdaCallback(Callback):
+    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda epoch, logs: ...)``."""
+
+    def __init__(self, **hooks: Callable[..., None]) -> None:
+        super().__init__()
+        for name, fn in hooks.items():
+            if not name.startswith("on_") or not hasattr(Callback, name):
+                raise ConfigError(f"LambdaCallback: unknown hook {name!r}.")
+            setattr(self, name, fn)

@@ -1,0 +1,94 @@
+"""Turning what users pass to fit/evaluate/predict into checked float arrays and batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from glassnet import backend
+from glassnet.errors import ConfigError, ShapeError
+from glassnet.tensor import Tensor
+
+
+def to_array(who: str, name: str, data: Any, dtype: Any = None) -> np.ndarray:
+    """Convert arrays, lists, pandas objects or Tensors to an ndarray, with clear errors."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if hasattr(data, "to_numpy"):  # pandas DataFrame / Series
+        data = data.to_numpy()
+    try:
+        array = np.asarray(data)
+    except (ValueError, TypeError) as err:
+        raise TypeError(f"{who}: could not turn {name} into an array ({err}).") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{who}: expected {name} to hold numbers, got dtype {array.dtype}. Encode strings "
+            "or categories as numbers first (for example with sklearn's LabelEncoder)."
+        )
+    if array.ndim == 0 or array.shape[0] == 0:
+        raise ShapeError(
+            f"{who}: expected {name} with at least one sample, got shape {array.shape}."
+        )
+    if array.dtype.kind == "f" or dtype is not None:
+        array = array.astype(dtype or backend.floatx(), copy=False)
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        bad = int((~np.isfinite(array)).sum())
+        raise ValueError(
+            f"{who}: expected finite values in {name}, got {bad} NaN or infinite entries. "
+            "Impute or drop them before training."
+        )
+    return array
+
+
+def check_lengths(who: str, **arrays: np.ndarray | None) -> int:
+    """All given arrays must have the same number of samples; return it."""
+    sizes = {k: len(v) for k, v in arrays.items() if v is not None}
+    if len(set(sizes.values())) > 1:
+        listed = ", ".join(f"{k} has {n}" for k, n in sizes.items())
+        raise ShapeError(f"{who}: expected the same number of samples everywhere, but {listed}.")
+    return next(iter(sizes.values()))
+
+
+def check_batch_size(who: str, batch_size: Any) -> int:
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size < 1
+    ):
+        raise ConfigError(
+            f"The 'batch_size' argument of {who} must be a positive int. Got {batch_size!r}."
+        )
+    return int(batch_size)
+
+
+def batches(
+    n: int, batch_size: int, shuffle: bool, rng: np.random.Generator | None
+) -> Iterator[Any]:
+    """Yield index slices (or index arrays when shuffling) covering range(n)."""
+    if shuffle:
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            yield order[start : start + batch_size]
+    else:
+        for start in range(0, n, batch_size):
+            yield slice(start, start + batch_size)
+
+
+def class_weights_to_sample_weights(who: str, y: np.ndarray, class_weight: dict) -> np.ndarray:
+    """Map each sample's class (integer label, one-hot row or 0/1 probability) to its weight."""
+    labels = (
+        y.argmax(axis=-1)
+        if y.ndim > 1 and y.shape[-1] > 1
+        else np.rint(y.reshape(len(y), -1)[:, 0])
+    )
+    labels = labels.astype(int)
+    missing = sorted(set(np.unique(labels).tolist()) - set(class_weight))
+    if missing:
+        raise ConfigError(
+            f"{who}: class_weight has no weight for class(es) {missing}. "
+            "Give a weight for every class that appears in y."
+        )
+    lookup = np.vectorize(lambda c: float(class_weight[c]), otypes=[np.float64])
+    return lookup(labels).astype(backend.floatx())
