@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -204,12 +205,15 @@ def test_set_floatx_rejects_unknown_dtype(float64):
 
 
 def test_import_is_fast():
-    code = "import time; t = time.perf_counter(); import glassnet; print(time.perf_counter() - t)"
+    """`python -c "import glassnet"` takes under 0.15 s: median wall time of 5 fresh processes.
+
+    About 0.09 s on an idle 2-core machine (`import torch`: about 1.2 s). Wall time is what a
+    user waits for; it is only meaningful on an idle machine, as CI is.
+    """
     times = []
     for _ in range(5):
-        start = __import__("time").perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-        times.append(__import__("time").perf_counter() - start)
-    assert sorted(times)[2] < 0.15, (
-        f"median 'python -c import glassnet' took {sorted(times)[2]:.3f}s"
-    )
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import glassnet"], check=True)
+        times.append(time.perf_counter() - start)
+    median = sorted(times)[2]
+    assert median < 0.15, f"median 'python -c import glassnet' took {median:.3f} s"
