@@ -17,6 +17,14 @@ def test_readme_example_runs_and_learns(capsys):
     assert capsys.readouterr().out.startswith("loss 0.0")
 
 
+def test_readme_keras_example_runs_and_reaches_the_printed_accuracy(capsys):
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    namespace: dict = {}
+    exec(compile(blocks[1], "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert namespace["accuracy"] >= 0.95
+    assert capsys.readouterr().out.startswith("test accuracy 0.9")
+
+
 def test_readme_gives_the_two_commands():
     text = README.read_text()
     assert "python -m pip install -e . && glassnet demo" in text
