@@ -1,17 +1,61 @@
 """Layers: ``build(input_shape)`` creates the weights, ``call(inputs, training)`` computes."""
 
+from glassnet.layers.activation_layers import ELU, LeakyReLU, Maxout, PReLU, ReLU, Softmax
 from glassnet.layers.base import LAYERS, InputSpec, Layer
 from glassnet.layers.core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Reshape
+from glassnet.layers.merging import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+from glassnet.layers.normalization import BatchNormalization, LayerNormalization
 
 __all__ = [
+    "ELU",
     "LAYERS",
     "Activation",
+    "Add",
+    "Average",
+    "BatchNormalization",
+    "Concatenate",
     "Dense",
+    "Dot",
     "Dropout",
     "Flatten",
     "Input",
     "InputLayer",
     "InputSpec",
     "Layer",
+    "LayerNormalization",
+    "LeakyReLU",
+    "Maximum",
+    "Maxout",
+    "Minimum",
+    "Multiply",
+    "PReLU",
+    "ReLU",
     "Reshape",
+    "Softmax",
+    "Subtract",
+    "add",
+    "average",
+    "concatenate",
+    "dot",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
 ]

@@ -92,7 +92,13 @@ class Layer:
 
     Subclasses override ``build(input_shape)`` (create weights with ``add_weight``),
     ``call(inputs, training=None)``, and ``get_config()`` (adding their own arguments).
+
+    A layer that sets the class attribute ``_multi_input = True`` (the merging layers) is
+    called on a list of tensors: ``build`` then receives a list of shapes, ``call`` a list of
+    Tensors, and ``compute_output_shape`` a list of shapes.
     """
+
+    _multi_input: bool = False
 
     def __init__(
         self,
@@ -132,9 +138,13 @@ class Layer:
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple:
         """Output shape for ``input_shape``; the default runs ``call`` on a batch of zeros."""
-        probe = tuple(2 if d is None else d for d in input_shape)
+        if self._multi_input:
+            probes = [np.zeros(_probe(s), dtype=self.dtype) for s in input_shape]
+            with no_grad():
+                out = self(probes)
+            return (input_shape[0][0],) + out.shape[1:]
         with no_grad():
-            out = self(np.zeros(probe, dtype=self.dtype))
+            out = self(np.zeros(_probe(input_shape), dtype=self.dtype))
         return (input_shape[0],) + out.shape[1:]
 
     def get_config(self) -> dict[str, Any]:
@@ -152,6 +162,8 @@ class Layer:
 
     # ------------------------------------------------------------------ calling
     def __call__(self, inputs: Any, training: bool | None = None) -> Tensor:
+        if self._multi_input:
+            return self._call_on_list(inputs, training)
         x = self._as_input(inputs)
         if not self.built:
             self._build_once(x.shape)
@@ -159,8 +171,24 @@ class Layer:
             self.input_spec.check(self, x.shape)
         return self.call(x, training=training)
 
-    def _build_once(self, shape: tuple[int, ...]) -> None:
-        self.build((None,) + tuple(shape[1:]))
+    def _call_on_list(self, inputs: Any, training: bool | None) -> Tensor:
+        """``__call__`` of a multi-input layer: convert each input, build on their shapes."""
+        if not isinstance(inputs, (list, tuple)) or len(inputs) == 0:
+            got = "an empty list" if isinstance(inputs, (list, tuple)) else type(inputs).__name__
+            raise TypeError(
+                f"{type(self).__name__} '{self.name}': expected a non-empty list of tensors, "
+                f"got {got}. Call it as layer([a, b])."
+            )
+        xs = [self._as_input(x) for x in inputs]
+        if not self.built:
+            self._build_once([x.shape for x in xs])
+        return self.call(xs, training=training)
+
+    def _build_once(self, shape: tuple[int, ...] | list[tuple[int, ...]]) -> None:
+        if self._multi_input:  # one shape per input
+            self.build([(None,) + tuple(s[1:]) for s in shape])
+        else:
+            self.build((None,) + tuple(shape[1:]))
         self.built = True
 
     def _as_input(self, inputs: Any) -> Tensor:
@@ -252,6 +280,11 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
+
+
+def _probe(shape: Sequence[int | None]) -> tuple[int, ...]:
+    """A concrete shape for a shape-inference probe: unknown sizes (None) become 2."""
+    return tuple(2 if d is None else d for d in shape)
 
 
 def _batch_shape(input_shape: Any, input_dim: Any, batch_input_shape: Any) -> tuple | None:
