@@ -19,4 +19,3 @@ def float64():
     glassnet.set_floatx("float64")
     yield
     glassnet.set_floatx("float32")
-

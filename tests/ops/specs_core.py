@@ -163,13 +163,25 @@ SPECS = [
 
 def _torch_linear(x, kernel, bias=None, activation=None):
     z = x @ kernel + (0 if bias is None else bias)
-    return {None: z, "linear": z, "relu": torch.relu(z), "sigmoid": torch.sigmoid(z), "tanh": torch.tanh(z)}[activation]
+    return {
+        None: z,
+        "linear": z,
+        "relu": torch.relu(z),
+        "sigmoid": torch.sigmoid(z),
+        "tanh": torch.tanh(z),
+    }[activation]
 
 
 def _composed_linear(x, kernel, bias=None, activation=None):
     """The composed reference for the fused op: matmul, add, activation as separate nodes."""
     z = ops.matmul(x, kernel) + (0 if bias is None else bias)
-    return {None: z, "linear": z, "relu": ops.relu(z), "sigmoid": ops.sigmoid(z), "tanh": ops.tanh(z)}[activation]
+    return {
+        None: z,
+        "linear": z,
+        "relu": ops.relu(z),
+        "sigmoid": ops.sigmoid(z),
+        "tanh": ops.tanh(z),
+    }[activation]
 
 
 SPECS.append(
