@@ -625,14 +625,7 @@ def serialize(initializer: Initializer) -> dict[str, Any]:
         >>> serialize(RandomNormal(stddev=0.1))
         {'class_name': 'RandomNormal', 'config': {'mean': 0.0, 'stddev': 0.1, 'seed': None}}
     """
-    class_name = INITIALIZERS.name_of(initializer)  # class names are registered first
-    if class_name is None:
-        raise ConfigError(
-            f"initializers.serialize: expected a registered initializer, got "
-            f"{type(initializer).__name__}. Register its class with "
-            "@glassnet.initializers.INITIALIZERS.register('MyInitializer')."
-        )
-    return {"class_name": class_name, "config": initializer.get_config()}
+    return INITIALIZERS.serialize(initializer)
 
 
 def deserialize(config: dict[str, Any] | str) -> Initializer:
@@ -643,10 +636,4 @@ def deserialize(config: dict[str, Any] | str) -> Initializer:
     """
     if isinstance(config, str):
         return INITIALIZERS.get(config)()
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ConfigError(
-            f"initializers.deserialize: expected a dict with 'class_name' and 'config', got "
-            f"{config!r}. Pass the output of initializers.serialize()."
-        )
-    cls = INITIALIZERS.get(config["class_name"])
-    return cls.from_config(dict(config.get("config") or {}))
+    return INITIALIZERS.deserialize(config, base=Initializer)

@@ -9,7 +9,7 @@ never name arbitrary code. User objects are added only by the user's own code (`
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from glassnet.errors import ConfigError
@@ -24,6 +24,7 @@ class Registry:
 
     Args:
         kind: what the entries are, used in error messages ("activation", "loss", ...).
+        module: the public module that holds the registry, for messages (default kind + "s").
 
     Example:
         >>> shapes = Registry("shape")
@@ -33,8 +34,9 @@ class Registry:
         'o'
     """
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, module: str | None = None) -> None:
         self.kind = kind
+        self.module = module or f"{kind}s"
         self._entries: dict[str, Any] = {}
 
     def register(self, name: str | None = None, *aliases: str) -> Callable[[T], T]:
@@ -72,6 +74,47 @@ class Registry:
             if value is obj or (isinstance(value, type) and type(obj) is value):
                 return key
         return None
+
+    def serialize(self, obj: Any) -> dict[str, Any]:
+        """``{"class_name": <registered name of obj's class>, "config": obj.get_config()}``.
+
+        Raises:
+            ConfigError: if the object's class is not registered.
+        """
+        cls = type(obj)
+        by_class_name = self._entries.get(cls.__name__, self._entries.get(cls.__name__.lower()))
+        name = cls.__name__ if by_class_name is cls else self.name_of(obj)
+        if name is None:
+            raise ConfigError(
+                f"{self.module}.serialize: expected a registered {self.kind}, got "
+                f"{cls.__name__}. Register its class with "
+                f"@glassnet.{self.module}.{self.module.upper()}.register('{cls.__name__}')."
+            )
+        return {"class_name": name, "config": obj.get_config()}
+
+    def check_config(self, config: Any) -> None:
+        """Raise unless ``config`` has the ``{"class_name": ..., "config": ...}`` form."""
+        if not isinstance(config, Mapping) or "class_name" not in config:
+            raise ConfigError(
+                f"{self.module}.deserialize: expected a dict with 'class_name' and 'config', got "
+                f"{config!r}. Pass the output of {self.module}.serialize()."
+            )
+
+    def deserialize(self, config: Any, base: type | None = None) -> Any:
+        """Rebuild an object from ``serialize``'s output, by registered class name only.
+
+        Raises:
+            ConfigError: for a malformed config, an unknown name, or a name that is not a
+                subclass of ``base``.
+        """
+        self.check_config(config)
+        cls = self.get(config["class_name"])
+        if base is not None and not (isinstance(cls, type) and issubclass(cls, base)):
+            raise ConfigError(
+                f"{self.module}.deserialize: expected 'class_name' to name a {base.__name__} "
+                f"class, got {config['class_name']!r}."
+            )
+        return cls.from_config(dict(config.get("config") or {}))
 
     def names(self) -> list[str]:
         return sorted(self._entries)

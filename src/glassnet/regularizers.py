@@ -254,16 +254,7 @@ def serialize(regularizer: Regularizer) -> dict[str, Any]:
         >>> serialize(L2(0.001))
         {'class_name': 'L2', 'config': {'l2': 0.001}}
     """
-    class_name = type(regularizer).__name__
-    if class_name not in REGULARIZERS or REGULARIZERS.get(class_name) is not type(regularizer):
-        class_name = REGULARIZERS.name_of(regularizer)
-    if class_name is None:
-        raise ConfigError(
-            f"regularizers.serialize: expected a registered regularizer, got "
-            f"{type(regularizer).__name__}. Register its class with "
-            "@glassnet.regularizers.REGULARIZERS.register('MyRegularizer')."
-        )
-    return {"class_name": class_name, "config": regularizer.get_config()}
+    return REGULARIZERS.serialize(regularizer)
 
 
 def deserialize(config: dict[str, Any] | str) -> Regularizer:
@@ -274,11 +265,7 @@ def deserialize(config: dict[str, Any] | str) -> Regularizer:
     """
     if isinstance(config, str):
         return REGULARIZERS.get(config)()
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ConfigError(
-            f"regularizers.deserialize: expected a dict with 'class_name' and 'config', got "
-            f"{config!r}. Pass the output of regularizers.serialize()."
-        )
+    REGULARIZERS.check_config(config)
     target = REGULARIZERS.get(config["class_name"])
     arguments = dict(config.get("config") or {})
     if isinstance(target, type) and issubclass(target, Regularizer):

@@ -44,7 +44,7 @@ __all__ = [
     "serialize",
 ]
 
-SCHEDULES = Registry("learning rate schedule")
+SCHEDULES = Registry("learning rate schedule", module="schedules")
 
 _RATE = Interval(float, 0.0)
 _POSITIVE = Interval(float, 0.0, None, closed="neither")
@@ -532,7 +532,7 @@ def serialize(schedule: Callable[[int], float]) -> dict[str, Any]:
             f"{type(schedule).__name__}. A plain function cannot be saved; subclass "
             "LearningRateSchedule and register it with glassnet.schedules.SCHEDULES.register()."
         )
-    return {"class_name": name, "config": schedule.get_config()}
+    return SCHEDULES.serialize(schedule)
 
 
 def deserialize(config: Mapping[str, Any]) -> LearningRateSchedule:
@@ -541,12 +541,7 @@ def deserialize(config: Mapping[str, Any]) -> LearningRateSchedule:
     Raises:
         ConfigError: for a config without "class_name", or an unknown class name.
     """
-    if not isinstance(config, Mapping) or "class_name" not in config:
-        raise ConfigError(
-            f"deserialize: expected a dict with 'class_name' and 'config', got {config!r}."
-        )
-    cls = SCHEDULES.get(config["class_name"])
-    return cls.from_config(dict(config.get("config", {})))
+    return SCHEDULES.deserialize(config, base=LearningRateSchedule)
 
 
 def get(identifier: Any) -> Any:

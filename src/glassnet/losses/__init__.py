@@ -197,13 +197,7 @@ def serialize(loss: Loss) -> dict[str, Any]:
     registered = cls.__name__ in LOSSES and LOSSES.get(cls.__name__) is cls
     if _CLASSES.get(cls.__name__) is cls or registered:
         return {"class_name": cls.__name__, "config": loss.get_config()}
-    name = LOSSES.name_of(loss)
-    if name is None:
-        raise ConfigError(
-            f"losses.serialize: expected a registered loss, got {cls.__name__}. Register its "
-            "class with @glassnet.losses.LOSSES.register('MyLoss')."
-        )
-    return {"class_name": name, "config": loss.get_config()}
+    return LOSSES.serialize(loss)
 
 
 def deserialize(config: dict[str, Any] | str) -> Loss:
@@ -214,11 +208,7 @@ def deserialize(config: dict[str, Any] | str) -> Loss:
     """
     if isinstance(config, str):
         return get(config)
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ConfigError(
-            f"losses.deserialize: expected a dict with 'class_name' and 'config', got "
-            f"{config!r}. Pass the output of losses.serialize()."
-        )
+    LOSSES.check_config(config)
     name = config["class_name"]
     cls = _CLASSES.get(name) or LOSSES.get(name)
     if not (isinstance(cls, type) and issubclass(cls, Loss)):

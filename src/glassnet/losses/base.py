@@ -42,7 +42,7 @@ __all__ = [
     "reduce_weighted_values",
 ]
 
-LOSSES = Registry("loss")
+LOSSES = Registry("loss", module="losses")
 
 # Keras's backend.epsilon(): clips probabilities away from 0 and 1 before a log.
 EPSILON = 1e-7

@@ -226,14 +226,9 @@ def serialize(metric: Metric) -> dict[str, Any]:
         ConfigError: for a metric whose class is not registered (a bare ``MeanMetricWrapper``
             is saved with its function's registered name).
     """
-    cls = type(metric)
-    registered = cls.__name__ in METRICS and METRICS.get(cls.__name__) is cls
-    if cls is MeanMetricWrapper or registered:
-        return {"class_name": cls.__name__, "config": metric.get_config()}
-    raise ConfigError(
-        f"metrics.serialize: expected a registered metric, got {cls.__name__}. Register its "
-        "class with @glassnet.metrics.METRICS.register('MyMetric')."
-    )
+    if type(metric) is MeanMetricWrapper:
+        return {"class_name": "MeanMetricWrapper", "config": metric.get_config()}
+    return METRICS.serialize(metric)
 
 
 def deserialize(config: dict[str, Any] | str) -> Metric:
@@ -245,22 +240,12 @@ def deserialize(config: dict[str, Any] | str) -> Metric:
     """
     if isinstance(config, str):
         return get(config)
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ConfigError(
-            f"metrics.deserialize: expected a dict with 'class_name' and 'config', got "
-            f"{config!r}. Pass the output of metrics.serialize()."
-        )
+    METRICS.check_config(config)
     settings = dict(config.get("config") or {})
     if config["class_name"] == "MeanMetricWrapper":
         fn_name = settings.pop("fn", None)
         return _wrapped(fn_name, settings)
-    cls = METRICS.get(config["class_name"])
-    if not (isinstance(cls, type) and issubclass(cls, Metric)):
-        raise ConfigError(
-            f"metrics.deserialize: expected 'class_name' to name a Metric class, got "
-            f"{config['class_name']!r}."
-        )
-    return cls.from_config(settings)
+    return METRICS.deserialize(config, base=Metric)
 
 
 def _wrapped(fn_name: Any, settings: dict[str, Any]) -> Metric:

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from glassnet.errors import ConfigError
 from glassnet.optimizers.adam import (
     Adam,
     AdamW,
@@ -103,10 +102,7 @@ def get(identifier: Any) -> Optimizer:
 
 def serialize(optimizer: Optimizer) -> dict[str, Any]:
     """``{"class_name": ..., "config": optimizer.get_config()}``, readable by ``deserialize``."""
-    class_name = type(optimizer).__name__
-    if class_name.lower() not in OPTIMIZERS or OPTIMIZERS.get(class_name) is not type(optimizer):
-        class_name = OPTIMIZERS.name_of(optimizer) or class_name
-    return {"class_name": class_name, "config": optimizer.get_config()}
+    return OPTIMIZERS.serialize(optimizer)
 
 
 def deserialize(config: Mapping[str, Any]) -> Optimizer:
@@ -115,10 +111,4 @@ def deserialize(config: Mapping[str, Any]) -> Optimizer:
     Raises:
         ConfigError: for a config without "class_name" or with an unknown one.
     """
-    if "class_name" not in config:
-        raise ConfigError(
-            f"optimizers.deserialize: expected a dict with 'class_name' and 'config', got "
-            f"keys {sorted(config)}."
-        )
-    cls = OPTIMIZERS.get(config["class_name"])
-    return cls.from_config(dict(config.get("config", {})))
+    return OPTIMIZERS.deserialize(config, base=Optimizer)
