@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import ops
+from glassnet._constraints import is_real as _is_real
 from glassnet.errors import ConfigError
 from glassnet.ops.special import erf
 from glassnet.registry import Registry
@@ -41,15 +42,6 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SQRT_HALF = math.sqrt(0.5)
 _SQRT_TWO_OVER_PI = math.sqrt(2.0 / math.pi)
-
-
-def _is_real(value: Any) -> bool:
-    """A finite int or float (numpy scalars included), not a bool."""
-    return (
-        isinstance(value, (int, float, np.integer, np.floating))
-        and not isinstance(value, (bool, np.bool_))
-        and math.isfinite(value)
-    )
 
 
 def _check(ok: bool, who: str, name: str, expected: str, value: Any, fix: str) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import backend
+from glassnet._constraints import is_real as _is_real
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.registry import Registry
 
@@ -43,15 +44,6 @@ _TRUNCATED_STDDEV = 0.87962566103423978
 
 
 # ---------------------------------------------------------------- argument checks
-def _is_real(value: Any) -> bool:
-    """A finite int or float (numpy scalars included), not a bool."""
-    return (
-        isinstance(value, (int, float, np.integer, np.floating))
-        and not isinstance(value, (bool, np.bool_))
-        and math.isfinite(value)
-    )
-
-
 # Each constraint: (test, what the value should be, how to fix it).
 _REAL = (_is_real, "a finite float", "Pass a plain number.")
 _NON_NEGATIVE = (lambda v: _is_real(v) and v >= 0, "a float >= 0", "Pass a number >= 0.")

@@ -19,8 +19,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from glassnet.errors import ConfigError
-from glassnet.optimizers._constraints import (
+from glassnet._constraints import (
     Boolean,
     Constraint,
     Interval,
@@ -28,6 +27,7 @@ from glassnet.optimizers._constraints import (
     check_arguments,
     is_real,
 )
+from glassnet.errors import ConfigError
 from glassnet.registry import Registry
 
 __all__ = [

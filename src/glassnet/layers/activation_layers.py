@@ -4,67 +4,21 @@ Each layer (but PReLU and Maxout, which learn weights) wraps one function of
 ``glassnet.activations`` or ``glassnet.ops``, so its gradient is the function's. Names,
 arguments and defaults follow Keras 3 (``keras.layers.LeakyReLU`` ...); ``Maxout`` has no
 Keras counterpart and is documented on its class.
-
-This module also holds the declarative argument checks (``check_args``) that the other layer
-families of this package (``normalization``, ``merging``) use.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
-
-import numpy as np
 
 from glassnet import activations, initializers, ops, regularizers
 from glassnet.errors import ConfigError
+from glassnet.layers._checks import BOOL, NON_NEGATIVE, POSITIVE_INT, REAL, Constraint, check_args
+from glassnet.layers._checks import is_int as _is_int
 from glassnet.layers.base import LAYERS, InputSpec, Layer
 from glassnet.tensor import Tensor
 
-__all__ = ["ELU", "LeakyReLU", "Maxout", "PReLU", "ReLU", "Softmax", "check_args"]
-
-
-# ---------------------------------------------------------------- argument checks
-def _is_real(value: Any) -> bool:
-    """A finite int or float (numpy scalars included), not a bool."""
-    return (
-        isinstance(value, (int, float, np.integer, np.floating))
-        and not isinstance(value, (bool, np.bool_))
-        and math.isfinite(value)
-    )
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
-# A constraint is (test, what the value must be); ``check_args`` words the error.
-Constraint = tuple[Callable[[Any], bool], str]
-REAL: Constraint = (_is_real, "a finite float")
-NON_NEGATIVE: Constraint = (lambda v: _is_real(v) and v >= 0, "a float >= 0")
-POSITIVE: Constraint = (lambda v: _is_real(v) and v > 0, "a float > 0")
-POSITIVE_INT: Constraint = (lambda v: _is_int(v) and v >= 1, "a positive int")
-BOOL: Constraint = (lambda v: isinstance(v, (bool, np.bool_)), "True or False")
-INT: Constraint = (_is_int, "an int")
-
-
-def check_args(layer: Layer) -> None:
-    """Check a layer's hyper-parameters against its class's ``_constraints`` dict.
-
-    ``_constraints`` maps an attribute name to ``(test, expected)``; the first value that fails
-    its test raises.
-
-    Raises:
-        ConfigError: ``The '<name>' argument of <Layer> must be <expected>. Got <value>.``
-    """
-    for name, (test, expected) in getattr(type(layer), "_constraints", {}).items():
-        value = getattr(layer, name)
-        if not test(value):
-            raise ConfigError(
-                f"The '{name}' argument of {type(layer).__name__} must be {expected}. "
-                f"Got {value!r}."
-            )
+__all__ = ["ELU", "LeakyReLU", "Maxout", "PReLU", "ReLU", "Softmax"]
 
 
 class _Elementwise(Layer):

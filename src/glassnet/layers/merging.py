@@ -19,7 +19,7 @@ from typing import Any
 
 from glassnet import ops
 from glassnet.errors import ShapeError
-from glassnet.layers.activation_layers import BOOL, INT, check_args
+from glassnet.layers._checks import BOOL, INT, check_args
 from glassnet.layers.base import LAYERS, Layer, shape_text
 from glassnet.tensor import Tensor
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from glassnet import initializers, ops, regularizers
 from glassnet.errors import ShapeError
-from glassnet.layers.activation_layers import BOOL, INT, POSITIVE, check_args
+from glassnet.layers._checks import BOOL, INT, POSITIVE, check_args
 from glassnet.layers.base import LAYERS, InputSpec, Layer
 from glassnet.tensor import Tensor
 

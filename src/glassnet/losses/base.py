@@ -18,13 +18,13 @@ into one scalar; glassnet keeps one loss per sample, which is what ``sample_weig
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from glassnet import backend, ops
+from glassnet._constraints import is_real as _is_real
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.registry import Registry
 from glassnet.tensor import Tensor, as_tensor
@@ -51,15 +51,6 @@ REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "
 
 
 # ---------------------------------------------------------------- argument checks
-def _is_real(value: Any) -> bool:
-    """A finite int or float (numpy scalars included), not a bool."""
-    return (
-        isinstance(value, (int, float, np.integer, np.floating))
-        and not isinstance(value, (bool, np.bool_))
-        and math.isfinite(value)
-    )
-
-
 def _is_pos_weight(value: Any) -> bool:
     array = np.asarray(value.data if isinstance(value, Tensor) else value)
     return (

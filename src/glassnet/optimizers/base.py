@@ -30,8 +30,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from glassnet import schedules
-from glassnet.errors import ConfigError, ShapeError, StateError
-from glassnet.optimizers._constraints import (
+from glassnet._constraints import (
     Constraint,
     Interval,
     IsCallable,
@@ -39,6 +38,7 @@ from glassnet.optimizers._constraints import (
     OneOf,
     check_arguments,
 )
+from glassnet.errors import ConfigError, ShapeError, StateError
 from glassnet.optimizers._state import SlotState
 from glassnet.registry import Registry
 from glassnet.tensor import Tensor

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.optimizers._constraints import Boolean, Interval
+from glassnet._constraints import Boolean, Interval
 from glassnet.optimizers.base import OPTIMIZERS, LearningRate, Optimizer
 from glassnet.tensor import Tensor
 

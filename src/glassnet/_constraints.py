@@ -1,4 +1,4 @@
-"""Declarative checks for constructor arguments (optimizers and learning-rate schedules).
+"""Declarative checks for constructor arguments, shared by every catalogue and layer family.
 
 A class lists one rule per argument in a ``_constraints`` dict; ``check_arguments`` tests the
 values it was given and raises one message format for every failure, after scikit-learn's
@@ -26,6 +26,7 @@ __all__ = [
     "NoneOr",
     "OneOf",
     "check_arguments",
+    "is_int",
     "is_real",
 ]
 
@@ -36,6 +37,11 @@ class Constraint(Protocol):
     description: str
 
     def accepts(self, value: Any) -> bool: ...
+
+
+def is_int(value: Any) -> bool:
+    """True for an int (NumPy integers included), never for a bool."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def is_real(value: Any) -> bool:
