@@ -1,21 +1,4 @@
 """``glassnet.callbacks``: the Keras callback names (they live in ``glassnet.models.callbacks``)."""
 
-from glassnet.models.callbacks import (
-    Callback,
-    CallbackList,
-    EarlyStopping,
-    History,
-    LambdaCallback,
-    ProgbarLogger,
-    TerminateOnNaN,
-)
-
-__all__ = [
-    "Callback",
-    "CallbackList",
-    "EarlyStopping",
-    "History",
-    "LambdaCallback",
-    "ProgbarLogger",
-    "TerminateOnNaN",
-]
+from glassnet.models.callbacks import *  # noqa: F403
+from glassnet.models.callbacks import __all__  # noqa: F401

@@ -150,3 +150,15 @@ def test_config_round_trip_gives_identical_predictions():
     clone.set_weights(model.get_weights())
     x = np.random.default_rng(0).normal(size=(7, 3))
     np.testing.assert_array_equal(clone.predict(x), model.predict(x))
+
+
+def test_model_set_weights_checks_count_and_shapes_like_a_layer():
+    model = Sequential([Dense(3, input_shape=(2,)), Dense(1)])
+    with pytest.raises(ShapeError, match=r"Sequential 'sequential\S*': expected 4 arrays, got 2"):
+        model.set_weights(model.get_weights()[:2])
+    bad = model.get_weights()
+    bad[0] = np.zeros((3, 3))
+    with pytest.raises(
+        ShapeError, match=r"expected weight 'dense\S*/kernel' of shape \(2, 3\), got \(3, 3\)"
+    ):
+        model.set_weights(bad)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import backend
+from glassnet import backend, ops
 from glassnet.errors import ConfigError, ShapeError, StateError
 from glassnet.registry import Registry
 from glassnet.tensor import Tensor, no_grad
@@ -194,9 +194,8 @@ class Layer:
     def _as_input(self, inputs: Any) -> Tensor:
         if isinstance(inputs, Tensor):
             if inputs.dtype.kind == "f" and inputs.dtype != self.dtype:
-                from glassnet.ops import multiply  # why: cast keeps the graph (x * 1 in dtype)
-
-                return multiply(Tensor(np.ones((), self.dtype)), inputs)
+                # why: multiplying by a 1 of the layer's dtype casts and keeps the graph.
+                return ops.multiply(Tensor(np.ones((), self.dtype)), inputs)
             return inputs
         array = np.asarray(inputs)
         if array.dtype.kind not in "biuf":
@@ -252,7 +251,7 @@ class Layer:
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of the weights as NumPy arrays, in creation order."""
-        return [w.data.copy() for w in self._weights]
+        return [w.data.copy() for w in self.weights]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
         """Set every weight from arrays (same order and shapes as ``get_weights``)."""
@@ -261,12 +260,13 @@ class Layer:
                 f"{type(self).__name__} '{self.name}': expected a built layer, got one with no "
                 "weights yet. Call it on data (or build(input_shape)) before set_weights."
             )
-        if len(weights) != len(self._weights):
+        own = self.weights
+        if len(weights) != len(own):
             raise ShapeError(
-                f"{type(self).__name__} '{self.name}': expected {len(self._weights)} arrays, "
+                f"{type(self).__name__} '{self.name}': expected {len(own)} arrays, "
                 f"got {len(weights)}."
             )
-        for w, new in zip(self._weights, weights):
+        for w, new in zip(own, weights):
             new = np.asarray(new)
             if new.shape != w.shape:
                 raise ShapeError(

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import backend
 from glassnet.errors import ConfigError, StateError
 from glassnet.layers.base import Layer
 from glassnet.models import data_adapter as da
@@ -56,23 +55,6 @@ class Model(Layer):
     @property
     def losses(self) -> list[Tensor]:
         return [loss for layer in self.layers for loss in layer.losses] + super().losses
-
-    def get_weights(self) -> list[np.ndarray]:
-        return [w.data.copy() for w in self.weights]
-
-    def set_weights(self, weights: Sequence[Any]) -> None:
-        own = self.weights
-        if len(weights) != len(own):
-            raise ConfigError(
-                f"{self.name}: expected {len(own)} weight arrays, got {len(weights)}."
-            )
-        for w, new in zip(own, weights):
-            new = np.asarray(new)
-            if new.shape != w.shape:
-                raise ConfigError(
-                    f"{self.name}: weight '{w.name}' has shape {w.shape}, got {new.shape}."
-                )
-            w.data[...] = new
 
     def count_params(self) -> int:
         if not self.built:
@@ -247,7 +229,3 @@ def _unique(tensors: list[Tensor]) -> list[Tensor]:
             seen.add(id(t))
             out.append(t)
     return out
-
-
-def default_rng() -> np.random.Generator:
-    return backend.rng()
