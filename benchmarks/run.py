@@ -1,4 +1,4 @@
-"""Command line: ``python -m benchmarks.run [WORKLOAD ...] [--repeat N] [--epochs N]``.
+"""Command line: ``python -m benchmarks.run [WORKLOAD ...] [--repeat N] [--epochs N] [--impls A,B]``.
 
 Prints one JSON line per workload (see ``benchmarks.runner.run_workload`` for the fields).
 """
@@ -29,6 +29,9 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs each (best is kept)")
     parser.add_argument("--epochs", type=int, default=None, help="override the epoch count")
+    parser.add_argument(
+        "--impls", default=None, help="comma-separated implementations to run (default: all)"
+    )
     args = parser.parse_args(argv)
     unknown = [name for name in args.workloads if name not in REGISTRY]
     if unknown:
@@ -42,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the chosen workloads (all when none is named) and print one JSON line each."""
     args = _parse(argv)
     for name in args.workloads or list(REGISTRY):
-        record = run_workload(name, epochs=args.epochs, repeat=args.repeat)
+        impls = None if args.impls is None else tuple(args.impls.split(","))
+        record = run_workload(name, epochs=args.epochs, repeat=args.repeat, impls=impls)
         print(json.dumps(record), flush=True)
 
 
