@@ -18,6 +18,9 @@ __all__ = ["moons_demo", "two_moons"]
 def two_moons(n_samples: int = 1000, noise: float = 0.2, seed: int = 42) -> tuple:
     """Two interleaving half circles with Gaussian noise (the shape of sklearn's make_moons).
 
+    NOTE: NumPy only, so ``glassnet demo`` runs on a bare install; ``glassnet.datasets.moons``
+    gives scikit-learn's exact samples when scikit-learn is installed.
+
     Returns:
         X of shape (n_samples, 2), float32, and y of shape (n_samples,), int64 in {0, 1}.
     """

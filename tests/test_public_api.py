@@ -1,0 +1,30 @@
+"""Snapshots of the public surface: any change to it must be deliberate (STYLE 8.10)."""
+
+from __future__ import annotations
+
+import glassnet
+from glassnet import ops
+
+
+def test_top_level_names():
+    assert sorted(glassnet.__all__) == sorted([
+        "Input", "Model", "Sequential", "Tensor", "__version__", "backend", "enable_grad",
+        "errors", "floatx", "gradcheck", "is_grad_enabled", "no_grad", "ops", "set_floatx",
+        "tensor", "utils", "activations", "callbacks", "datasets", "initializers", "layers",
+        "losses", "metrics", "models", "optimizers", "regularizers", "schedules",
+    ])  # fmt: skip
+    for name in glassnet.__all__:
+        assert getattr(glassnet, name) is not None
+
+
+def test_op_names():
+    assert sorted(ops.OPS) == sorted([
+        "add", "subtract", "multiply", "divide", "power", "negative",
+        "exp", "log", "log1p", "sqrt", "abs", "clip", "where", "maximum", "minimum",
+        "sum", "mean", "max", "min", "var", "logsumexp",
+        "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack", "split",
+        "getitem", "pad", "matmul", "linear",
+        "tanh", "sigmoid", "relu", "softplus", "softmax", "log_softmax", "erf",
+        "one_hot", "argmax",
+    ])  # fmt: skip
+    assert ops.__all__ == sorted(ops.OPS) + ["OPS"]
