@@ -21,7 +21,7 @@ _LAZY_MODULES = (
     "activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics",
     "models", "optimizers", "regularizers", "schedules",
 )  # fmt: skip
-_LAZY_NAMES = {"Sequential": "models", "Model": "models", "Input": "layers"}
+_LAZY_NAMES = {"Sequential": "models", "Model": "models", "Input": "layers", "load_model": "io"}
 
 
 def __getattr__(name: str):

@@ -213,6 +213,25 @@ class Model(Layer):
         for line in summary_lines(self):
             print_fn(line)
 
+    # ------------------------------------------------------------------ saving
+    def save(self, filepath: Any, overwrite: bool = True) -> None:
+        """Write config, weights and optimizer state to ``filepath`` (see ``glassnet.io``)."""
+        from glassnet import io
+
+        io.save_model(self, filepath, overwrite=overwrite)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True) -> None:
+        """Write the weights alone to a safetensors file."""
+        from glassnet import io
+
+        io.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: Any) -> None:
+        """Set the weights from a file written by ``save_weights`` (or ``save``)."""
+        from glassnet import io
+
+        io.load_weights(self, filepath)
+
     def _make_callbacks(self, callbacks: Any, verbose: int, params: dict) -> CallbackList:
         self.history = History()
         items = list(callbacks or [])
