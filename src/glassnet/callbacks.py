@@ -1,4 +1,13 @@
-"""``glassnet.callbacks``: the Keras callback names (they live in ``glassnet.models.callbacks``)."""
+"""``glassnet.callbacks``: the Keras callback names.
 
+They live in ``glassnet.models``: ``callbacks`` (the base class, History, EarlyStopping, ...),
+``lr_callbacks`` (ReduceLROnPlateau, LearningRateScheduler) and ``file_callbacks``
+(ModelCheckpoint, CSVLogger).
+"""
+
+from glassnet.models import callbacks as _base
+from glassnet.models import lr_callbacks as _lr
 from glassnet.models.callbacks import *  # noqa: F403
-from glassnet.models.callbacks import __all__  # noqa: F401
+from glassnet.models.lr_callbacks import *  # noqa: F403
+
+__all__ = sorted(_base.__all__ + _lr.__all__)

@@ -127,14 +127,65 @@ def _format(logs: dict | None) -> str:
     return " - ".join(f"{k}: {v:.4f}" for k, v in (logs or {}).items())
 
 
-class EarlyStopping(Callback):
+class MonitorCallback(Callback):
+    """Base of the callbacks that watch one logs key and keep the best value seen.
+
+    EarlyStopping, ReduceLROnPlateau and ModelCheckpoint share its "is this better?" rule,
+    as Keras's callbacks share ``MonitorCallback``:
+
+        mode 'min':  current < best - min_delta
+        mode 'max':  current > best + min_delta
+        mode 'auto': 'max' for accuracy-like keys (acc, auc, precision, recall, with or
+                     without the 'val_' prefix), 'min' for everything else.
+
+    NaN never counts as an improvement.
+
+    Args:
+        monitor: the logs key to watch, e.g. ``'val_loss'``.
+        mode: ``'min'``, ``'max'`` or ``'auto'``.
+        min_delta: smallest change that counts as an improvement (its sign is ignored).
+
+    Raises:
+        ConfigError: for a mode other than 'auto', 'min' or 'max'.
+    """
+
+    def __init__(self, monitor: str = "val_loss", mode: str = "auto", min_delta: float = 0.0):
+        super().__init__()
+        who = type(self).__name__
+        if mode not in ("auto", "min", "max"):
+            raise ConfigError(f"{who}: expected mode 'auto', 'min' or 'max', got {mode!r}.")
+        self.monitor, self.mode, self.min_delta = monitor, mode, abs(float(min_delta))
+        self.maximize = mode == "max" or (mode == "auto" and _is_accuracy_like(monitor))
+
+    def _worst(self) -> float:
+        """The starting "best": -inf when maximizing, +inf when minimizing."""
+        return -math.inf if self.maximize else math.inf
+
+    def _is_improvement(self, current: float, best: float) -> bool:
+        if self.maximize:
+            return bool(current > best + self.min_delta)
+        return bool(current < best - self.min_delta)
+
+    def _monitor_value(self, logs: dict, consequence: str) -> float | None:
+        """``logs[monitor]`` as a float, or None after a warning that lists the keys there are."""
+        if self.monitor not in logs:
+            warnings.warn(
+                f"{type(self).__name__}: monitor '{self.monitor}' is not in the logs; available "
+                f"keys: {', '.join(sorted(logs))}. {consequence}",
+                stacklevel=3,
+            )
+            return None
+        return float(logs[self.monitor])
+
+
+class EarlyStopping(MonitorCallback):
     """Stop training when a monitored quantity has stopped improving.
 
     Args:
         monitor: the logs key to watch, default ``'val_loss'``.
         min_delta: smallest change that counts as an improvement.
         patience: epochs without improvement before stopping.
-        mode: ``'min'``, ``'max'`` or ``'auto'`` (max for accuracy-like keys, else min).
+        mode: ``'min'``, ``'max'`` or ``'auto'`` (see ``MonitorCallback``).
         baseline: a value the monitor must beat.
         restore_best_weights: put back the weights of the best epoch when stopping.
         start_from_epoch: epochs to wait before watching.
@@ -151,37 +202,24 @@ class EarlyStopping(Callback):
         restore_best_weights: bool = False,
         start_from_epoch: int = 0,
     ) -> None:
-        super().__init__()
-        if mode not in ("auto", "min", "max"):
-            raise ConfigError(f"EarlyStopping: expected mode 'auto', 'min' or 'max', got {mode!r}.")
-        self.monitor, self.patience, self.verbose = monitor, int(patience), verbose
+        super().__init__(monitor, mode, min_delta)
+        self.patience, self.verbose = int(patience), verbose
         self.baseline, self.restore_best_weights = baseline, restore_best_weights
         self.start_from_epoch = start_from_epoch
-        maximize = mode == "max" or (mode == "auto" and _is_accuracy_like(monitor))
-        self._sign = 1.0 if maximize else -1.0
-        self.min_delta = abs(min_delta)
         self.stopped_epoch = 0
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         # why: reset here so one EarlyStopping can be reused across fit() calls.
         self.wait, self.stopped_epoch, self.best_epoch = 0, 0, 0
-        self.best = -math.inf if self.baseline is None else self._sign * self.baseline
+        self.best = self._worst() if self.baseline is None else float(self.baseline)
         self.best_weights = None
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        logs = logs or {}
-        if self.monitor not in logs:
-            warnings.warn(
-                f"EarlyStopping: monitor '{self.monitor}' is not in the logs; available keys: "
-                f"{', '.join(sorted(logs))}. Training continues without early stopping.",
-                stacklevel=2,
-            )
+        current = self._monitor_value(logs or {}, "Training continues without early stopping.")
+        if current is None or epoch < self.start_from_epoch:
             return
-        if epoch < self.start_from_epoch:
-            return
-        score = self._sign * float(logs[self.monitor])
-        if score - self.min_delta > self.best or (self.best == -math.inf and np.isfinite(score)):
-            self.best, self.best_epoch, self.wait = score, epoch, 0
+        if self._is_improvement(current, self.best):
+            self.best, self.best_epoch, self.wait = current, epoch, 0
             if self.restore_best_weights:
                 self.best_weights = self.model.get_weights()
             return
