@@ -6,8 +6,10 @@ They live in ``glassnet.models``: ``callbacks`` (the base class, History, EarlyS
 """
 
 from glassnet.models import callbacks as _base
+from glassnet.models import file_callbacks as _files
 from glassnet.models import lr_callbacks as _lr
 from glassnet.models.callbacks import *  # noqa: F403
+from glassnet.models.file_callbacks import *  # noqa: F403
 from glassnet.models.lr_callbacks import *  # noqa: F403
 
-__all__ = sorted(_base.__all__ + _lr.__all__)
+__all__ = sorted(_base.__all__ + _files.__all__ + _lr.__all__)

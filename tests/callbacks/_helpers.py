@@ -54,3 +54,29 @@ def drive(callback: Any, model: Any, values: list[float], key: str = "val_loss")
         callback.on_epoch_end(epoch, logs)
         logged.append(logs["learning_rate"])
     return logged
+
+
+class RecordingModel(Sequential):
+    """A Sequential whose save/save_weights record (kind, path, overwrite, weights), not write."""
+
+    def save(self, filepath: Any, overwrite: bool = True) -> None:
+        self.calls.append(("save", filepath, overwrite, self.get_weights()))
+
+    def save_weights(self, filepath: Any, overwrite: bool = True) -> None:
+        self.calls.append(("save_weights", filepath, overwrite, self.get_weights()))
+
+
+def recording_model() -> RecordingModel:
+    model = RecordingModel([Dense(1, input_shape=(2,))])
+    model.compile(optimizer=glassnet.optimizers.SGD(learning_rate=0.1), loss="mse")
+    model.calls = []
+    return model
+
+
+def drive_logs(callback: Any, model: Any, epoch_logs: list[dict]) -> None:
+    """Feed whole scripted epoch logs to ``callback`` (one training run)."""
+    callback.set_model(model)
+    callback.on_train_begin({})
+    for epoch, logs in enumerate(epoch_logs):
+        callback.on_epoch_begin(epoch, {})
+        callback.on_epoch_end(epoch, dict(logs))
