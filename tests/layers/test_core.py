@@ -118,6 +118,16 @@ def test_flatten_reshape_activation_shapes_and_gradients():
 
 
 def test_input_declares_shape_and_rejects_bad_shape():
-    assert Input(shape=(4,)).batch_input_shape == (None, 4)
+    x = Input(shape=(4,), name="features")
+    assert x.shape == (None, 4) and x.layer.batch_input_shape == (None, 4)
+    assert x.layer.name == "features" and x.dtype == np.float32
+    assert Input(shape=(None, 3), batch_size=8).shape == (8, None, 3)
+    assert Input(batch_shape=(None, 2)).shape == (None, 2)
     with pytest.raises(ConfigError, match="expected positive integer sizes"):
         Input(shape=(0,))
+    with pytest.raises(ConfigError, match=r"with batch size -1"):
+        Input(shape=(2,), batch_size=-1)
+    with pytest.raises(ConfigError, match="expected shape=.* got none"):
+        Input()
+    with pytest.raises(TypeError, match="placeholder with no values"):
+        np.asarray(x)

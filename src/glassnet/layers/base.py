@@ -22,6 +22,7 @@ import numpy as np
 
 from glassnet import backend, ops
 from glassnet.errors import ConfigError, ShapeError, StateError
+from glassnet.layers.graph import any_symbolic, symbolic_call
 from glassnet.registry import Registry
 from glassnet.tensor import Tensor, no_grad
 
@@ -125,6 +126,7 @@ class Layer:
         self._trainable_flags: list[bool] = []
         self._regularizers: list[tuple[Tensor, Any]] = []
         self._activity_losses: list[Tensor] = []
+        self._inbound_nodes: list[Any] = []  # graph nodes of calls on KerasTensors
         self.batch_input_shape = _batch_shape(input_shape, input_dim, batch_input_shape)
 
     # ------------------------------------------------------------------ contract
@@ -161,17 +163,25 @@ class Layer:
         return cls(**config)
 
     # ------------------------------------------------------------------ calling
-    def __call__(self, inputs: Any, training: bool | None = None) -> Tensor:
+    def __call__(self, inputs: Any, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
+        """Run the layer on arrays/Tensors, or record a graph node when given KerasTensors.
+
+        Extra positional and keyword arguments go to ``call`` unchanged (e.g. ``mask=``).
+        """
+        if any_symbolic(inputs) or any_symbolic(args) or any_symbolic(kwargs):
+            if training is not None:
+                kwargs["training"] = training
+            return symbolic_call(self, (inputs, *args), kwargs)
         if self._multi_input:
-            return self._call_on_list(inputs, training)
+            return self._call_on_list(inputs, training, args, kwargs)
         x = self._as_input(inputs)
         if not self.built:
             self._build_once(x.shape)
         if self.input_spec is not None:
             self.input_spec.check(self, x.shape)
-        return self.call(x, training=training)
+        return self.call(x, *args, training=training, **kwargs)
 
-    def _call_on_list(self, inputs: Any, training: bool | None) -> Tensor:
+    def _call_on_list(self, inputs: Any, training: bool | None, args: tuple, kwargs: dict) -> Any:
         """``__call__`` of a multi-input layer: convert each input, build on their shapes."""
         if not isinstance(inputs, (list, tuple)) or len(inputs) == 0:
             got = "an empty list" if isinstance(inputs, (list, tuple)) else type(inputs).__name__
@@ -182,7 +192,7 @@ class Layer:
         xs = [self._as_input(x) for x in inputs]
         if not self.built:
             self._build_once([x.shape for x in xs])
-        return self.call(xs, training=training)
+        return self.call(xs, *args, training=training, **kwargs)
 
     def _build_once(self, shape: tuple[int, ...] | list[tuple[int, ...]]) -> None:
         if self._multi_input:  # one shape per input

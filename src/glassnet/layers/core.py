@@ -10,6 +10,7 @@ import numpy as np
 
 from glassnet import activations, backend, initializers, ops, regularizers
 from glassnet.errors import ConfigError, ShapeError
+from glassnet.layers import graph
 from glassnet.layers.base import LAYERS, InputSpec, Layer
 from glassnet.ops.linalg import FUSED_ACTIVATIONS
 from glassnet.tensor import Tensor
@@ -19,27 +20,42 @@ from glassnet.tensor import Tensor
 class InputLayer(Layer):
     """Declares the shape of one sample; the first entry of a ``Sequential`` or a ``Model``.
 
+    Its ``output`` is the ``KerasTensor`` that ``Input(...)`` returns.
+
     Args:
-        shape: shape of one sample, without the batch axis, e.g. ``(4,)`` or ``(28, 28, 1)``.
+        shape: shape of one sample, without the batch axis, e.g. ``(4,)`` or ``(28, 28, 1)``;
+            ``None`` marks an axis of any size, e.g. ``(None, 8)`` for sequences of any length.
+        batch_size: a fixed batch size (default: any).
+        batch_shape: the full shape, batch axis included (instead of ``shape``/``batch_size``).
 
     Shape:
         Input and output: (N, *shape).
     """
 
-    def __init__(self, shape: Sequence[int] | int | None = None, **kwargs: Any) -> None:
+    def __init__(self, shape: Sequence[int | None] | int | None = None,
+                 batch_size: int | None = None, batch_shape: Sequence[int | None] | None = None,
+                 **kwargs: Any) -> None:  # fmt: skip
+        if batch_shape is not None:
+            kwargs["batch_input_shape"] = tuple(batch_shape)
         if shape is None and "batch_input_shape" not in kwargs:
-            raise ConfigError("Input: expected shape=(...) of one sample, got none.")
+            raise ConfigError(
+                "Input: expected shape=(...) of one sample, got none. Give the shape without "
+                "the batch axis, e.g. Input(shape=(4,))."
+            )
         if shape is not None:
             shape = (shape,) if isinstance(shape, int) else tuple(shape)
-            if any(not isinstance(d, int) or d <= 0 for d in shape if d is not None):
-                raise ConfigError(
-                    f"Input: expected positive integer sizes in shape, got {shape}. "
-                    "Give the shape of one sample without the batch axis, e.g. shape=(4,)."
-                )
-            kwargs["input_shape"] = shape
+            kwargs["batch_input_shape"] = (batch_size, *shape)
+        dims = kwargs["batch_input_shape"]
+        if any(not _is_size(d) for d in dims[1:]) or not (dims[0] is None or _is_size(dims[0])):
+            raise ConfigError(
+                f"Input: expected positive integer sizes (or None) in shape, got {dims[1:]}"
+                f"{'' if dims[0] is None else f' with batch size {dims[0]}'}. Give the shape "
+                "of one sample without the batch axis, e.g. shape=(4,)."
+            )
         super().__init__(**kwargs)
         self.shape = self.batch_input_shape[1:]
         self.built = True
+        self.output = graph.input_node(self, self.batch_input_shape, self.dtype)
 
     def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
         return inputs
@@ -49,13 +65,36 @@ class InputLayer(Layer):
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
-        config.pop("batch_input_shape")
-        return {"shape": list(self.shape), **config}
+        batch = config.pop("batch_input_shape")[0]
+        extra = {} if batch is None else {"batch_size": batch}
+        return {"shape": list(self.shape), **extra, **config}
 
 
-def Input(shape: Sequence[int] | int, name: str | None = None, dtype: Any = None) -> InputLayer:  # noqa: N802
-    """Keras's ``Input(shape=...)``: the input declaration of a model."""
-    return InputLayer(shape=shape, name=name, dtype=dtype)
+def _is_size(d: Any) -> bool:
+    return d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d > 0)
+
+
+def Input(  # noqa: N802
+    shape: Sequence[int | None] | int | None = None,
+    batch_size: int | None = None,
+    dtype: Any = None,
+    batch_shape: Sequence[int | None] | None = None,
+    name: str | None = None,
+) -> graph.KerasTensor:
+    """Keras's ``Input(shape=...)``: a symbolic input to build a functional ``Model`` from.
+
+    Returns the ``KerasTensor`` of a new ``InputLayer``; call layers on it, then pass the
+    inputs and outputs to ``Model``. It may also start a ``Sequential``.
+
+    Example:
+        >>> from glassnet.layers import Dense
+        >>> x = Input(shape=(4,), name="features")
+        >>> Dense(3)(x).shape
+        (None, 3)
+    """
+    return InputLayer(
+        shape=shape, batch_size=batch_size, batch_shape=batch_shape, name=name, dtype=dtype
+    ).output
 
 
 @LAYERS.register("Dense")

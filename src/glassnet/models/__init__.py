@@ -1,6 +1,7 @@
-"""Models: ``Sequential``, ``Model`` and the Keras training workflow."""
+"""Models: ``Sequential``, functional ``Model(inputs, outputs)`` and the Keras training workflow."""
 
+from glassnet.models.functional import Functional
 from glassnet.models.model import Model
 from glassnet.models.sequential import Sequential
 
-__all__ = ["Model", "Sequential"]
+__all__ = ["Functional", "Model", "Sequential"]

@@ -106,9 +106,15 @@ class ProgbarLogger(Callback):
             self.stream.write(f"Epoch {epoch + 1}/{self.params.get('epochs', '?')}\n")
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        self._seen = batch + 1
         if self.verbose != 1:
             return
-        steps = self.params.get("steps", 0) or 1
+        steps = self.params.get("steps")
+        if steps is None:  # a generator of unknown length
+            self.stream.write(f"\r{batch + 1}/Unknown - {_format(logs)}")
+            self.stream.flush()
+            return
+        steps = steps or 1
         done = int(30 * (batch + 1) / steps)
         bar = "=" * max(done - 1, 0) + (">" if done < 30 else "=") + "." * (30 - done)
         self.stream.write(f"\r{batch + 1}/{steps} [{bar}] - {_format(logs)}")
@@ -118,7 +124,7 @@ class ProgbarLogger(Callback):
         if not self.verbose:
             return
         seconds = time.perf_counter() - self._start
-        steps = self.params.get("steps", 0)
+        steps = self.params.get("steps") or getattr(self, "_seen", 0)
         prefix = "\r" if self.verbose == 1 else ""
         self.stream.write(f"{prefix}{steps}/{steps} - {seconds:.2f}s - {_format(logs)}\n")
 

@@ -1,4 +1,10 @@
-"""Turning what users pass to fit/evaluate/predict into checked float arrays and batches."""
+"""Turning what users pass to fit/evaluate/predict into checked arrays and batches.
+
+Data is one array, or (for models with several inputs or outputs) a list or dict of arrays:
+a *structure*. ``to_structure`` converts every leaf with ``to_array``; ``take`` indexes every
+leaf with the same batch indices. Batch sources (``glassnet.models.batch_sources``) build on
+these.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +46,59 @@ def to_array(who: str, name: str, data: Any, dtype: Any = None) -> np.ndarray:
             "Impute or drop them before training."
         )
     return array
+
+
+def _is_array_like(value: Any) -> bool:
+    return isinstance(value, (np.ndarray, Tensor)) or hasattr(value, "to_numpy")
+
+
+def to_structure(who: str, name: str, data: Any, arity: int | None) -> Any:
+    """One array, or a list/dict of arrays when the model has several inputs (``arity``).
+
+    A list is a structure (one array per input or output) when the model has more than one,
+    or, for models of unknown arity, when it holds more than one array; otherwise a list is
+    the data itself (``[[0, 1], [1, 0]]``).
+    """
+    if isinstance(data, dict):
+        return {k: to_array(who, f"{name}[{k!r}]", v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        many = (arity is not None and arity > 1) or (
+            arity is None and len(data) > 1 and all(_is_array_like(d) for d in data)
+        )
+        if many:
+            return [to_array(who, f"{name}[{i}]", v) for i, v in enumerate(data)]
+    return to_array(who, name, data)
+
+
+def leaves(structure: Any) -> list[tuple[str, np.ndarray]]:
+    """``(suffix, array)`` for every array in a structure: ``""``, ``"[0]"``, ``"['a']"``."""
+    if isinstance(structure, dict):
+        return [(f"[{k!r}]", v) for k, v in structure.items()]
+    if isinstance(structure, (list, tuple)):
+        return [(f"[{i}]", v) for i, v in enumerate(structure)]
+    return [("", structure)]
+
+
+def take(structure: Any, idx: Any) -> Any:
+    """The same rows of every array in a structure."""
+    if structure is None:
+        return None
+    if isinstance(structure, dict):
+        return {k: v[idx] for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return [v[idx] for v in structure]
+    return structure[idx]
+
+
+def count_samples(who: str, **structures: Any) -> int:
+    """All arrays in all structures must have the same number of samples; return it."""
+    arrays = {
+        name + suffix: array
+        for name, structure in structures.items()
+        if structure is not None
+        for suffix, array in leaves(structure)
+    }
+    return check_lengths(who, **arrays)
 
 
 def check_lengths(who: str, **arrays: np.ndarray | None) -> int:

@@ -11,23 +11,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from glassnet.errors import ConfigError, StateError
 from glassnet.layers.base import Layer
 from glassnet.models import data_adapter as da
 from glassnet.models.callbacks import Callback, CallbackList, History, ProgbarLogger
+from glassnet.models.compile_utils import CompiledLoss, CompiledMetrics, flatten_outputs
 from glassnet.tensor import Tensor, no_grad
 
 
 class Model(Layer):
-    """A trainable stack or graph of layers. Use ``Sequential`` or subclass and write ``call``."""
+    """A trainable stack or graph of layers.
+
+    Three ways to make one, as in Keras: ``Model(inputs, outputs)`` over layers called on
+    ``Input`` tensors (a functional model, see ``glassnet.models.functional``), ``Sequential``,
+    or a subclass that creates its layers in ``__init__`` and writes ``call``.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Model:
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from glassnet.models.functional import Functional
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Model:
+        if cls is Model and "nodes" in config:
+            from glassnet.models.functional import Functional
+
+            return Functional.from_config(config)
+        return super().from_config(config)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.optimizer: Any = None
         self.loss: Any = None
-        self.compiled_metrics: list[Any] = []
+        self.compiled_loss: CompiledLoss | None = None
+        self.compiled_metrics = CompiledMetrics([])
         self.stop_training = False
         self.history: History | None = None
 
@@ -83,18 +103,24 @@ class Model(Layer):
         loss_weights: Any = None,
     ) -> None:
         """Choose the optimizer, the loss and the metrics to report (Keras names accepted)."""
-        from glassnet import losses as losses_module
         from glassnet import metrics as metrics_module
         from glassnet import optimizers
 
-        if loss is None:
-            raise ConfigError(
-                f"compile: expected a loss for '{self.name}', got None. Pass e.g. loss='mse'."
-            )
         self.optimizer = optimizers.get(optimizer)
-        self.loss = losses_module.get(loss)
+        self.compiled_loss = CompiledLoss(loss, loss_weights)
+        outputs = getattr(self, "outputs", None)
+        if outputs is not None:  # why: a functional model's outputs are known: check now
+            self.compiled_loss.build(self, len(outputs))
+        elif not isinstance(loss, (list, tuple, dict)):
+            self.compiled_loss.build(self, 1)
+        built = self.compiled_loss.losses
+        self.loss = loss if built is None else built[0] if len(built) == 1 else built
         self.loss_weights = loss_weights
-        self.compiled_metrics = [metrics_module.resolve(m, loss) for m in (metrics or [])]
+        _check_metric_names(metrics_module, metrics)
+        if outputs is not None and len(outputs) > 1 and metrics:
+            flatten_outputs(f"compile of '{self.name}'", metrics, self.compiled_loss.names,
+                            "metrics")  # fmt: skip
+        self.compiled_metrics = CompiledMetrics(metrics)
         self.compiled = True
 
     def _require_compiled(self, who: str) -> None:
@@ -105,34 +131,64 @@ class Model(Layer):
             )
 
     # ------------------------------------------------------------------ steps
-    def compute_loss(self, y: Tensor, y_pred: Tensor, sample_weight: Any = None) -> Tensor:
-        loss = self.loss(y, y_pred, sample_weight=sample_weight)
+    def compute_loss(self, y: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
+        """The compiled loss (weighted over outputs) plus every regularization term."""
+        loss, self._output_losses = self.compiled_loss(self, y, y_pred, sample_weight)
         for extra in self.losses:
             loss = loss + extra
         return loss
 
-    def train_step(self, x: np.ndarray, y: np.ndarray, sample_weight: Any = None) -> dict:
-        """One optimizer update on one batch; returns the batch's loss."""
+    def train_step(self, x: Any, y: Any, sample_weight: Any = None) -> dict:
+        """One optimizer update on one batch; returns the batch's loss (and per-output losses)."""
         y_pred = self(x, training=True)
-        loss = self.compute_loss(Tensor(y), y_pred, sample_weight)
+        loss = self.compute_loss(y, y_pred, sample_weight)
         params = self.trainable_weights
         for p in params:
             p.grad = None
         loss.backward()
         self.optimizer.apply_gradients(zip([p.grad for p in params], params))
-        self._update_metrics(y, y_pred.data, sample_weight)
-        return {"loss": float(loss.data)}
+        self.compiled_metrics.update(self, self.compiled_loss, y, y_pred, sample_weight)
+        return self._step_logs(loss)
 
-    def test_step(self, x: np.ndarray, y: np.ndarray, sample_weight: Any = None) -> dict:
+    def test_step(self, x: Any, y: Any, sample_weight: Any = None) -> dict:
+        """Loss and metric updates for one batch in inference mode, without gradients."""
         with no_grad():
             y_pred = self(x, training=False)
-            loss = self.compute_loss(Tensor(y), y_pred, sample_weight)
-        self._update_metrics(y, y_pred.data, sample_weight)
-        return {"loss": float(loss.data)}
+            loss = self.compute_loss(y, y_pred, sample_weight)
+        self.compiled_metrics.update(self, self.compiled_loss, y, y_pred, sample_weight)
+        return self._step_logs(loss)
 
-    def _update_metrics(self, y: np.ndarray, y_pred: np.ndarray, sample_weight: Any) -> None:
-        for metric in self.compiled_metrics:
-            metric.update_state(y, y_pred, sample_weight=sample_weight)
+    def predict_step(self, x: Any) -> Any:
+        """Outputs for one batch in inference mode, as NumPy arrays (same structure)."""
+        with no_grad():
+            out = self(x, training=False)
+        return _to_numpy(out)
+
+    def _step_logs(self, loss: Tensor) -> dict:
+        parts = getattr(self, "_output_losses", {})
+        return {"loss": float(loss.data), **{k: float(v.data) for k, v in parts.items()}}
+
+    def _reset_metrics(self) -> None:
+        self.compiled_metrics.reset()
+
+    def _metric_results(self) -> dict:
+        return self.compiled_metrics.results()
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """``'loss'``, each output's loss when there are several, then the metrics."""
+        losses = (self.compiled_loss.names if self.compiled_loss else [])
+        per_output = [f"{n}_loss" for n in losses] if len(losses) > 1 else []
+        return ["loss", *per_output, *self.compiled_metrics.names]
+
+    def _single_output(self) -> bool:
+        outputs = getattr(self, "outputs", None)
+        return outputs is None or len(outputs) == 1
+
+    def _data_arities(self) -> tuple[int | None, int | None]:
+        """How many input and output arrays the data has (None: not known in advance)."""
+        inputs, outputs = getattr(self, "inputs", None), getattr(self, "outputs", None)
+        return (None if inputs is None else len(inputs), None if outputs is None else len(outputs))
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -149,11 +205,18 @@ class Model(Layer):
         class_weight: dict | None = None,
         sample_weight: Any = None,
         initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
+        validation_freq: int = 1,
     ) -> History:
         """Train for ``epochs`` passes over the data; returns a ``History``.
 
-        Keras's arguments and semantics: ``validation_split`` takes the *last* fraction of the
-        data before shuffling; ``class_weight`` maps class index to a loss weight.
+        Keras's arguments and semantics: ``x``/``y`` are arrays (lists or dicts of arrays for
+        several inputs/outputs; pandas and lists work too), or ``x`` is a
+        ``glassnet.data.PyDataset`` or a generator yielding ``(x, y)`` or
+        ``(x, y, sample_weight)`` batches (then ``y`` is None and ``steps_per_epoch`` limits
+        an epoch). ``validation_split`` takes the *last* fraction of the data before
+        shuffling; ``class_weight`` maps class index to a loss weight.
         """
         from glassnet.models import training_loop
 
@@ -163,48 +226,70 @@ class Model(Layer):
                                  validation_split=validation_split,
                                  validation_data=validation_data, shuffle=shuffle,
                                  class_weight=class_weight, sample_weight=sample_weight,
-                                 initial_epoch=initial_epoch)  # fmt: skip
+                                 initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                                 validation_steps=validation_steps,
+                                 validation_freq=validation_freq)  # fmt: skip
 
     def evaluate(
         self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: Any = 0,
-        sample_weight: Any = None, return_dict: bool = False,
+        sample_weight: Any = None, steps: int | None = None, return_dict: bool = False,
     ) -> Any:  # fmt: skip
         """Loss and metrics on ``(x, y)``: a float, a list ``[loss, *metrics]`` or a dict."""
         from glassnet.models import training_loop
 
         self._require_compiled("evaluate")
         logs = training_loop.evaluate(
-            self, x, y, 32 if batch_size is None else batch_size, sample_weight
+            self, x, y, 32 if batch_size is None else batch_size, sample_weight, steps
         )
         if return_dict:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x: Any, batch_size: int | None = None, verbose: Any = 0) -> np.ndarray:
-        """Outputs for ``x`` in inference mode, batch by batch, as a NumPy array."""
-        x = da.to_array("predict", "x", x)
-        size = da.check_batch_size("predict", 32 if batch_size is None else batch_size)
-        with no_grad():
-            parts = [
-                self(x[idx], training=False).data for idx in da.batches(len(x), size, False, None)
-            ]
-        return np.concatenate(parts)
+    def predict(self, x: Any, batch_size: int | None = None, verbose: Any = 0,
+                steps: int | None = None) -> Any:  # fmt: skip
+        """Outputs for ``x`` in inference mode, batch by batch, as NumPy arrays.
 
-    def predict_on_batch(self, x: Any) -> np.ndarray:
-        with no_grad():
-            return self(da.to_array("predict_on_batch", "x", x), training=False).data
+        One array for a single-output model; a list (or dict) of arrays for several outputs.
+        """
+        from glassnet.models import training_loop
 
-    def train_on_batch(self, x: Any, y: Any, sample_weight: Any = None) -> float:
+        return training_loop.predict(self, x, 32 if batch_size is None else batch_size, steps)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        return self.predict_step(self._one_batch("predict_on_batch", x))
+
+    def train_on_batch(self, x: Any, y: Any, sample_weight: Any = None,
+                       return_dict: bool = False) -> Any:  # fmt: skip
+        """One update on one batch; returns the loss (or ``[loss, *metrics]`` / a dict)."""
         self._require_compiled("train_on_batch")
-        x, y = da.to_array("train_on_batch", "x", x), da.to_array("train_on_batch", "y", y)
-        da.check_lengths("train_on_batch", x=x, y=y)
-        return self.train_step(x, y, sample_weight)["loss"]
+        x, y, sw = self._one_batch("train_on_batch", x, y, sample_weight)
+        self._reset_metrics()
+        return self._batch_result(self.train_step(x, y, sw), return_dict)
 
-    def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None) -> float:
+    def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None,
+                      return_dict: bool = False) -> Any:  # fmt: skip
         self._require_compiled("test_on_batch")
-        x, y = da.to_array("test_on_batch", "x", x), da.to_array("test_on_batch", "y", y)
-        return self.test_step(x, y, sample_weight)["loss"]
+        x, y, sw = self._one_batch("test_on_batch", x, y, sample_weight)
+        self._reset_metrics()
+        return self._batch_result(self.test_step(x, y, sw), return_dict)
+
+    def _one_batch(self, who: str, x: Any, y: Any = None, sample_weight: Any = None) -> Any:
+        inputs, outputs = self._data_arities()
+        x = da.to_structure(who, "x", x, inputs)
+        if y is None and who.startswith("predict"):
+            return x
+        y = da.to_structure(who, "y", y, outputs)
+        sw = None if sample_weight is None else da.to_array(who, "sample_weight", sample_weight)
+        da.count_samples(who, x=x, y=y, sample_weight=sw)
+        return x, y, sw
+
+    def _batch_result(self, logs: dict, return_dict: bool) -> Any:
+        logs = {**logs, **self._metric_results()}
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
 
     def summary(self, print_fn: Any = print) -> None:
         """Print a Keras-style table of layers, output shapes and parameter counts."""
@@ -238,6 +323,36 @@ class Model(Layer):
         if verbose:
             items.append(ProgbarLogger(verbose))
         return CallbackList([*items, self.history], self, params)
+
+
+def _to_numpy(out: Any) -> Any:
+    if isinstance(out, Tensor):
+        return out.data
+    if isinstance(out, dict):
+        return {k: _to_numpy(v) for k, v in out.items()}
+    if isinstance(out, (list, tuple)):
+        return [_to_numpy(v) for v in out]
+    return out
+
+
+def _check_metric_names(metrics_module: Any, metrics: Any) -> None:
+    """Fail at compile (not at the first batch) on a metric name that does not exist."""
+    if isinstance(metrics, dict):
+        items = list(metrics.values())
+    elif isinstance(metrics, (list, tuple)):
+        items = list(metrics)
+    elif metrics is None:
+        return
+    else:
+        raise ConfigError(
+            f"compile: expected metrics as a list (or a dict keyed by output name), got "
+            f"{type(metrics).__name__}. Example: metrics=['accuracy']."
+        )
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            _check_metric_names(metrics_module, list(item))
+        elif isinstance(item, str) and item.lower() not in ("accuracy", "acc"):
+            metrics_module.get(item)
 
 
 def _unique(tensors: list[Tensor]) -> list[Tensor]:

@@ -8,6 +8,7 @@ from typing import Any
 from glassnet.errors import ConfigError
 from glassnet.layers.base import LAYERS, Layer
 from glassnet.layers.core import InputLayer
+from glassnet.layers.graph import KerasTensor
 from glassnet.models.model import Model
 from glassnet.tensor import Tensor
 
@@ -38,8 +39,10 @@ class Sequential(Model):
     def layers(self) -> list[Layer]:
         return [layer for layer in self._layers if not isinstance(layer, InputLayer)]
 
-    def add(self, layer: Layer) -> None:
-        """Append a layer; builds the model when the input shape is known."""
+    def add(self, layer: Layer | KerasTensor) -> None:
+        """Append a layer (or the result of ``Input(...)``); builds when the input shape is known."""
+        if isinstance(layer, KerasTensor) and isinstance(layer.layer, InputLayer):
+            layer = layer.layer
         if not isinstance(layer, Layer):
             raise TypeError(
                 f"Sequential.add: expected a Layer, got {type(layer).__name__}. "
