@@ -26,5 +26,7 @@ def test_op_names():
         "getitem", "pad", "matmul", "linear",
         "tanh", "sigmoid", "relu", "softplus", "softmax", "log_softmax", "erf",
         "one_hot", "argmax",
+        "conv1d", "conv2d", "conv2d_transpose", "max_pool1d", "max_pool2d", "avg_pool1d",
+        "avg_pool2d", "upsampling2d",
     ])  # fmt: skip
     assert ops.__all__ == sorted(ops.OPS) + ["OPS"]

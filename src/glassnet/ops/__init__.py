@@ -6,15 +6,18 @@ finite differences and PyTorch (tests/ops/test_op_table.py) and fails on any op 
 Families: ``arithmetic`` (add ... negative), ``elementwise`` (exp ... minimum), ``reduce``
 (sum ... logsumexp), ``shape`` (reshape ... pad), ``linalg`` (matmul; linear, a fused dense
 layer), ``activation`` (tanh ... log_softmax), ``special`` (erf), ``discrete`` (one_hot,
-argmax: no gradient).
+argmax: no gradient), ``conv`` (conv1d, conv2d, conv2d_transpose), ``pooling`` (max/avg
+pool 1-D and 2-D), ``upsampling`` (upsampling2d).
 """
 
 from glassnet.ops.activation import log_softmax, relu, sigmoid, softmax, softplus, tanh
 from glassnet.ops.arithmetic import add, divide, multiply, negative, power, subtract
+from glassnet.ops.conv import conv1d, conv2d, conv2d_transpose
 from glassnet.ops.discrete import argmax, one_hot
 from glassnet.ops.elementwise import abs, clip, exp, log, log1p, maximum, minimum, sqrt, where
 from glassnet.ops.linalg import linear, matmul
 from glassnet.ops.methods import bind_tensor_methods
+from glassnet.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from glassnet.ops.reduce import logsumexp, max, mean, min, sum, var
 from glassnet.ops.shape import (
     concatenate,
@@ -28,6 +31,7 @@ from glassnet.ops.shape import (
     transpose,
 )
 from glassnet.ops.special import erf
+from glassnet.ops.upsampling import upsampling2d
 
 OPS = {
     fn.__name__: fn
@@ -40,6 +44,8 @@ OPS = {
         tanh, sigmoid, relu, softplus, softmax, log_softmax,
         erf,
         one_hot, argmax,
+        conv1d, conv2d, conv2d_transpose,
+        max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, upsampling2d,
     )
 }  # fmt: skip
 
