@@ -1,4 +1,4 @@
-"""``keras.utils``: to_categorical and set_random_seed."""
+"""``keras.utils``: to_categorical, plot_model and set_random_seed."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import numpy as np
 
 from glassnet.backend import set_random_seed
 from glassnet.errors import ShapeError
+from glassnet.plot.model_graph import plot_model
 
-__all__ = ["set_random_seed", "to_categorical"]
+__all__ = ["plot_model", "set_random_seed", "to_categorical"]
 
 
 def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
