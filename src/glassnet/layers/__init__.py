@@ -22,6 +22,13 @@ from glassnet.layers.merging import (
     subtract,
 )
 from glassnet.layers.normalization import BatchNormalization, LayerNormalization
+from glassnet.layers.preprocessing import (
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Rescaling,
+)
 
 __all__ = [
     "ELU",
@@ -46,7 +53,12 @@ __all__ = [
     "Minimum",
     "Multiply",
     "PReLU",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
     "ReLU",
+    "Rescaling",
     "Reshape",
     "Softmax",
     "Subtract",
