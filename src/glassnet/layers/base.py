@@ -168,7 +168,8 @@ class Layer:
 
         Extra positional and keyword arguments go to ``call`` unchanged (e.g. ``mask=``).
         """
-        if any_symbolic(inputs) or any_symbolic(args) or any_symbolic(kwargs):
+        plain = not args and not kwargs and isinstance(inputs, (Tensor, np.ndarray))
+        if not plain and (any_symbolic(inputs) or any_symbolic(args) or any_symbolic(kwargs)):
             if training is not None:
                 kwargs["training"] = training
             return symbolic_call(self, (inputs, *args), kwargs)
