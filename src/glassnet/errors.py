@@ -7,7 +7,7 @@ The types subclass the built-in exception a Python user would already catch, so
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "GradientCheckError", "ShapeError", "StateError"]
+__all__ = ["ConfigError", "DataFileError", "GradientCheckError", "ShapeError", "StateError"]
 
 
 class ShapeError(ValueError):
@@ -20,6 +20,10 @@ class ConfigError(ValueError):
 
 class StateError(RuntimeError):
     """An object is used in the wrong state: not built, not compiled, graph already freed."""
+
+
+class DataFileError(ValueError):
+    """A data file (MNIST IDX, CIFAR-10 batch) is corrupt, truncated or not in its format."""
 
 
 class GradientCheckError(AssertionError):

@@ -7,6 +7,7 @@
 from glassnet.keras import (
     activations,
     callbacks,
+    datasets,
     initializers,
     layers,
     losses,
@@ -26,6 +27,7 @@ __all__ = [
     "Sequential",
     "activations",
     "callbacks",
+    "datasets",
     "initializers",
     "layers",
     "losses",
