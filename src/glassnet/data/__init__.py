@@ -7,8 +7,11 @@ from glassnet.data.image_files import (
     write_cifar10_batch,
     write_idx,
 )
+from glassnet.data.image_generator import ImageDataGenerator, NumpyArrayIterator
 
 __all__ = [
+    "ImageDataGenerator",
+    "NumpyArrayIterator",
     "PyDataset",
     "Sequence",
     "read_cifar10_batch",

@@ -15,6 +15,7 @@ from glassnet.keras import (
     models,
     ops,
     optimizers,
+    preprocessing,
     regularizers,
     utils,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "models",
     "ops",
     "optimizers",
+    "preprocessing",
     "regularizers",
     "utils",
 ]
