@@ -2,7 +2,15 @@
 
 from glassnet.layers.activation_layers import ELU, LeakyReLU, Maxout, PReLU, ReLU, Softmax
 from glassnet.layers.base import LAYERS, InputSpec, Layer
+from glassnet.layers.convolutional import (
+    Conv1D,
+    Conv2D,
+    Conv2DTranspose,
+    Convolution1D,
+    Convolution2D,
+)
 from glassnet.layers.core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Reshape
+from glassnet.layers.depthwise import DepthwiseConv2D, SeparableConv2D, SeparableConvolution2D
 from glassnet.layers.merging import (
     Add,
     Average,
@@ -22,6 +30,24 @@ from glassnet.layers.merging import (
     subtract,
 )
 from glassnet.layers.normalization import BatchNormalization, LayerNormalization
+from glassnet.layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AvgPool1D,
+    AvgPool2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
 from glassnet.layers.preprocessing import (
     RandomFlip,
     RandomRotation,
@@ -29,6 +55,7 @@ from glassnet.layers.preprocessing import (
     RandomZoom,
     Rescaling,
 )
+from glassnet.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
 
 __all__ = [
     "ELU",
@@ -36,18 +63,41 @@ __all__ = [
     "Activation",
     "Add",
     "Average",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AvgPool1D",
+    "AvgPool2D",
     "BatchNormalization",
     "Concatenate",
+    "Conv1D",
+    "Conv2D",
+    "Conv2DTranspose",
+    "Convolution1D",
+    "Convolution2D",
+    "Cropping2D",
     "Dense",
+    "DepthwiseConv2D",
     "Dot",
     "Dropout",
     "Flatten",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
     "Input",
     "InputLayer",
     "InputSpec",
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
     "Maximum",
     "Maxout",
     "Minimum",
@@ -60,8 +110,13 @@ __all__ = [
     "ReLU",
     "Rescaling",
     "Reshape",
+    "SeparableConv2D",
+    "SeparableConvolution2D",
     "Softmax",
     "Subtract",
+    "UpSampling2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
     "add",
     "average",
     "concatenate",
