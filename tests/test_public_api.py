@@ -10,8 +10,9 @@ def test_top_level_names():
     assert sorted(glassnet.__all__) == sorted([
         "Input", "Model", "Sequential", "Tensor", "__version__", "backend", "enable_grad",
         "errors", "floatx", "gradcheck", "is_grad_enabled", "no_grad", "ops", "set_floatx",
-        "tensor", "utils", "activations", "callbacks", "datasets", "initializers", "layers",
-        "losses", "metrics", "models", "optimizers", "regularizers", "schedules",
+        "tensor", "utils", "activations", "callbacks", "datasets", "initializers", "io",
+        "layers", "load_model", "losses", "metrics", "models", "optimizers", "regularizers",
+        "schedules",
     ])  # fmt: skip
     for name in glassnet.__all__:
         assert getattr(glassnet, name) is not None

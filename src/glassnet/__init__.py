@@ -18,8 +18,8 @@ __version__ = "0.1.0"
 
 # why: submodules load on first use (PEP 562), so `import glassnet` stays about 0.1 s.
 _LAZY_MODULES = (
-    "activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics",
-    "models", "optimizers", "regularizers", "schedules",
+    "activations", "callbacks", "datasets", "initializers", "io", "layers", "losses",
+    "metrics", "models", "optimizers", "regularizers", "schedules",
 )  # fmt: skip
 _LAZY_NAMES = {"Sequential": "models", "Model": "models", "Input": "layers", "load_model": "io"}
 
@@ -46,6 +46,7 @@ __all__ = [
     "floatx",
     "gradcheck",
     "is_grad_enabled",
+    "load_model",
     "no_grad",
     "ops",
     "set_floatx",

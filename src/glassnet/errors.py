@@ -7,7 +7,14 @@ The types subclass the built-in exception a Python user would already catch, so
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "DataFileError", "GradientCheckError", "ShapeError", "StateError"]
+__all__ = [
+    "ConfigError",
+    "DataFileError",
+    "GradientCheckError",
+    "ModelFileError",
+    "ShapeError",
+    "StateError",
+]
 
 
 class ShapeError(ValueError):
@@ -20,6 +27,14 @@ class ConfigError(ValueError):
 
 class StateError(RuntimeError):
     """An object is used in the wrong state: not built, not compiled, graph already freed."""
+
+
+class ModelFileError(ValueError):
+    """A model or weights file is corrupt, truncated, oversized, hostile or does not fit the model.
+
+    Raised by everything in ``glassnet.io`` that reads a file; the message names the file, the
+    entry and what was wrong. Nothing has been changed when it is raised.
+    """
 
 
 class DataFileError(ValueError):
