@@ -36,11 +36,16 @@ def _scipy_reference(images, transform, order, mode, cval):
     return out
 
 
+# A strong zoom-out: sample points several image widths outside (the periodic fill rules).
+_FAR = np.array([[4.0, 0.3, -10.0, 0.2, 3.5, -8.0, 0.0, 0.0]])
+
+
 @pytest.mark.parametrize("fill_mode", list(_SCIPY_MODES))
-def test_affine_transform_bilinear_matches_scipy_map_coordinates(fill_mode, rng):
-    images = rng.normal(size=(2, 5, 7, 3))
-    ours = affine_transform(images, _TRANSFORMS, "bilinear", fill_mode, fill_value=0.5).numpy()
-    theirs = _scipy_reference(images, _TRANSFORMS, 1, _SCIPY_MODES[fill_mode], 0.5)
+@pytest.mark.parametrize("transform", [_TRANSFORMS, _FAR], ids=["near", "far"])
+def test_affine_transform_bilinear_matches_scipy_map_coordinates(fill_mode, transform, rng):
+    images = rng.normal(size=(len(transform), 5, 7, 3))
+    ours = affine_transform(images, transform, "bilinear", fill_mode, fill_value=0.5).numpy()
+    theirs = _scipy_reference(images, transform, 1, _SCIPY_MODES[fill_mode], 0.5)
     np.testing.assert_allclose(ours, theirs, atol=1e-12)
 
 

@@ -17,7 +17,7 @@ from glassnet import backend
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.ops.arithmetic import add, multiply
 from glassnet.ops.reduce import sum as reduce_sum
-from glassnet.ops.shape import getitem, reshape
+from glassnet.ops.shape import reshape
 from glassnet.tensor import Tensor, as_tensor
 
 __all__ = ["FILL_MODES", "INTERPOLATIONS", "affine_transform", "source_coordinates"]
@@ -47,36 +47,90 @@ def source_coordinates(transform: np.ndarray, height: int, width: int) -> tuple:
 
 
 def _fix_index(index: np.ndarray, size: int, fill_mode: str) -> tuple:
-    """Map integer indices outside [0, size) back inside; also say which were inside."""
+    """Map integer indices outside [0, size) back inside; also say which were inside.
+
+    why: folding once with ``where`` is several times cheaper than ``mod``; the general
+    rule runs only when an index lies more than one period outside.
+    """
     inside = (index >= 0) & (index < size)
     if fill_mode == "nearest" or fill_mode == "constant":
-        fixed = np.clip(index, 0, size - 1)
-    elif fill_mode == "wrap":
-        fixed = np.mod(index, size)
+        return np.clip(index, 0, size - 1), inside
+    if fill_mode == "wrap":  # a b c d | a b c d
+        fixed = np.where(index < 0, index + size, index)
+        fixed = np.where(fixed >= size, fixed - size, fixed)
     elif fill_mode == "reflect":  # d c b a | a b c d | d c b a
-        fixed = np.mod(index, 2 * size)
+        fixed = np.where(index < 0, -1 - index, index)
         fixed = np.where(fixed >= size, 2 * size - 1 - fixed, fixed)
     else:  # mirror: d c b | a b c d | c b a
-        period = max(2 * (size - 1), 1)
-        fixed = np.mod(index, period)
-        fixed = np.where(fixed >= size, period - fixed, fixed)
+        fixed = np.abs(index)
+        fixed = np.where(fixed >= size, 2 * size - 2 - fixed, fixed)
+    if fixed.size and (fixed.min() < 0 or fixed.max() >= size):
+        fixed = _fix_far(index, size, fill_mode)
     return fixed, inside
 
 
-def _corners(x_in, y_in, height, width, interpolation, fill_mode):
-    """Integer corners (K, N, H, W) of each sample point, with their weights and validity."""
+def _fix_far(index: np.ndarray, size: int, fill_mode: str) -> np.ndarray:
+    """The general (periodic) rule of ``_fix_index``, for indices any distance away."""
+    if fill_mode == "wrap":
+        return np.mod(index, size)
+    period = 2 * size if fill_mode == "reflect" else max(2 * size - 2, 1)
+    fixed = np.mod(index, period)
+    return np.where(fixed >= size, period - (fill_mode == "reflect") - fixed, fixed)
+
+
+def _corners(x_in, y_in, height, width, interpolation, fill_mode, dtype):
+    """Rows of the (N*H*W, C) image table each output pixel blends, with their weights.
+
+    Returns ``rows`` (K, N, H, W) integer, ``weights`` (K, N, H, W) and ``inside``
+    (K, N, H, W) bool, with K = 4 bilinear corners (or 1 nearest pixel).
+    """
+    n = x_in.shape[0]
+    itype = np.int32 if n * height * width < 2**31 else np.int64
+    base = np.arange(n, dtype=itype)[:, None, None] * height
     if interpolation == "nearest":
-        xs, ys = np.rint(x_in)[None], np.rint(y_in)[None]
-        weights = np.ones_like(xs)
-    else:
-        x0, y0 = np.floor(x_in), np.floor(y_in)
-        fx, fy = x_in - x0, y_in - y0
-        xs = np.stack([x0, x0 + 1, x0, x0 + 1])
-        ys = np.stack([y0, y0, y0 + 1, y0 + 1])
-        weights = np.stack([(1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx])
-    ix, inside_x = _fix_index(xs.astype(np.int64), width, fill_mode)
-    iy, inside_y = _fix_index(ys.astype(np.int64), height, fill_mode)
-    return ix, iy, weights, inside_x & inside_y
+        ix, inside_x = _fix_index(np.rint(x_in).astype(itype), width, fill_mode)
+        iy, inside_y = _fix_index(np.rint(y_in).astype(itype), height, fill_mode)
+        rows = ((base + iy) * width + ix)[None]
+        return rows, np.ones(rows.shape, dtype), (inside_x & inside_y)[None]
+    x0, y0 = np.floor(x_in), np.floor(y_in)
+    fx, fy = (x_in - x0).astype(dtype), (y_in - y0).astype(dtype)
+    x0, y0 = x0.astype(itype), y0.astype(itype)
+    xs = [_fix_index(x0, width, fill_mode), _fix_index(x0 + 1, width, fill_mode)]
+    ys = [_fix_index(y0, height, fill_mode), _fix_index(y0 + 1, height, fill_mode)]
+    wx, wy = [1 - fx, fx], [1 - fy, fy]
+    rows = np.empty((4, *x_in.shape), itype)
+    weights = np.empty((4, *x_in.shape), dtype)
+    inside = np.empty((4, *x_in.shape), bool)
+    for k, (j, i) in enumerate([(0, 0), (0, 1), (1, 0), (1, 1)]):  # (y, x) corner offsets
+        (iy, in_y), (ix, in_x) = ys[j], xs[i]
+        np.add((base + iy) * width, ix, out=rows[k])
+        np.multiply(wy[j], wx[i], out=weights[k])
+        np.logical_and(in_y, in_x, out=inside[k])
+    return rows, weights, inside
+
+
+def _gather_rows(table: Tensor, rows: np.ndarray) -> Tensor:
+    """``table[rows]`` for a 2-D table: a gather forward, a scatter-add backward.
+
+    Math:
+        y[k]          = table[rows[k]]
+        dL/dtable[r]  = sum of dL/dy[k] over every k with rows[k] == r
+
+    why: ``np.take`` is several times faster than fancy indexing, and one ``bincount`` per
+    channel several times faster than ``np.add.at`` (a loop over channels, not pixels).
+    """
+    y = np.take(table.data, rows, axis=0)
+
+    def backward(grad):
+        flat_rows = rows.reshape(-1)
+        flat_grad = grad.reshape(-1, table.shape[1])
+        columns = [
+            np.bincount(flat_rows, weights=flat_grad[:, c], minlength=table.shape[0])
+            for c in range(table.shape[1])
+        ]
+        return (np.stack(columns, axis=1).astype(grad.dtype, copy=False),)
+
+    return Tensor.from_op(y, (table,), backward, "gather_rows")
 
 
 def affine_transform(
@@ -138,16 +192,15 @@ def affine_transform(
     n, height, width, channels = images.shape
     transform = _check_transform(transform, n)
     x_in, y_in = source_coordinates(transform, height, width)
-    ix, iy, weights, inside = _corners(x_in, y_in, height, width, interpolation, fill_mode)
     dtype = images.dtype
+    rows, weights, inside = _corners(x_in, y_in, height, width, interpolation, fill_mode, dtype)
     if fill_mode == "constant":
-        fill = (weights * ~inside).sum(axis=0)[..., None] * fill_value
+        fill = (weights * ~inside).sum(axis=0)[..., None] * dtype.type(fill_value)
         weights = weights * inside
-    flat_index = (np.arange(n)[:, None, None] * height + iy) * width + ix
-    picked = getitem(reshape(images, (n * height * width, channels)), flat_index)
-    out = reduce_sum(multiply(picked, weights[..., None].astype(dtype)), axis=0)
+    picked = _gather_rows(reshape(images, (n * height * width, channels)), rows)
+    out = reduce_sum(multiply(picked, weights[..., None]), axis=0)
     if fill_mode == "constant" and fill_value != 0:
-        out = add(out, fill.astype(dtype))
+        out = add(out, fill)
     return reshape(out, out.shape[1:]) if single else out
 
 
