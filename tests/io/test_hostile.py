@@ -120,7 +120,8 @@ def _set_layer(index, key, value):
         (lambda c: c.update(model=[1]), "expected 'model' to be an object"),
         (lambda c: c.update(build_input_shape=[None, 2**40]), "'build_input_shape' as a list"),
         (lambda c: c.update(build_input_shape="x"), "'build_input_shape' as a list"),
-        (lambda c: c["model"]["config"]["layers"][0]["config"].update(units=4), "has shape"),
+        (lambda c: c["model"]["config"]["layers"][0]["config"].update(units=2), "has shape"),
+        (lambda c: c["model"]["config"]["layers"][0]["config"].update(units=4), "weight budget"),
         (lambda c: c.update(optimizer_weights=["h/kernel", "nope"]), "weight names of the model"),
         (lambda c: c.update(optimizer_weights=["h/kernel", "h/kernel"]), "names a weight twice"),
         (lambda c: c.update(optimizer_weights=["h/kernel"]), "only 1 parameters were saved"),
@@ -156,14 +157,10 @@ def test_duplicate_json_keys_in_config(tmp_path):
 
 
 def test_huge_layer_in_config_is_refused_before_allocating(tmp_path):
-    from glassnet.layers import base
-
-    if not hasattr(base, "weight_budget"):
-        pytest.xfail("needs the Layer.add_weight budget hook (glassnet.layers.base.weight_budget)")
     path = _with_config(tmp_path, _set_layer(0, "units", 2**36))
     tracemalloc.start()
     try:
-        _load_fails(path, "cannot rebuild the model")
+        _load_fails(path, r"weight 'kernel' of shape \(2, 68719476736\) needs .* only 13 remain")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -319,3 +316,13 @@ def test_loading_runs_no_code_and_opens_only_the_file(tmp_path):
     assert model.optimizer.iterations == 1
     assert [e for e in events if e[0] != "open"] == []
     assert {str(e[1]) for e in events} == {path}
+
+
+def test_weight_budget_counts_down_and_is_scoped():
+    from glassnet.layers._budget import weight_budget
+
+    with weight_budget(10):
+        Dense(2)(np.ones((1, 3), np.float32))  # 3*2 + 2 = 8 values
+        with pytest.raises(glassnet.errors.ConfigError, match="only 2 remain in the weight budget"):
+            Dense(2)(np.ones((1, 3), np.float32))
+    Dense(2)(np.ones((1, 3), np.float32))  # no budget outside the block

@@ -249,3 +249,48 @@ def test_functional_model_round_trip(tmp_path):
     loaded = load_model(tmp_path / "f.keras")
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
     assert loaded.optimizer.iterations == model.optimizer.iterations
+
+
+def test_model_built_by_its_first_call_round_trips(tmp_path):
+    glassnet.utils.set_random_seed(0)
+    model = Sequential([Dense(5, activation="relu"), Dense(2)])  # no input shape anywhere
+    model.compile("adam", "mse")
+    x = np.random.default_rng(0).normal(size=(32, 3)).astype(np.float32)
+    model.fit(x, x[:, :2], epochs=1, verbose=0)
+    model.save(tmp_path / "m.keras")
+    assert read_model_file(tmp_path / "m.keras").config["build_input_shape"] == [None, 3]
+    np.testing.assert_array_equal(load_model(tmp_path / "m.keras").predict(x), model.predict(x))
+
+
+@glassnet.layers.LAYERS.register("IOTestResidual")
+class Residual(glassnet.Model):
+    """A registered subclassed model whose get_config returns its argument."""
+
+    def __init__(self, units: int = 4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.inner = Dense(units, activation="relu", name="inner")
+        self.outer = Dense(units, name="outer")
+
+    def call(self, inputs, training=None):
+        return inputs + self.outer(self.inner(inputs))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def test_registered_subclassed_model_round_trips_and_resumes(tmp_path):
+    glassnet.utils.set_random_seed(0)
+    model = Residual(units=3)
+    model.compile(glassnet.optimizers.SGD(0.1, momentum=0.9), "mse")
+    x = np.random.default_rng(0).normal(size=(32, 3)).astype(np.float32)
+    model.fit(x, 2 * x, epochs=2, verbose=0)
+    model.save(tmp_path / "r.keras")
+    loaded = load_model(tmp_path / "r.keras")
+    assert isinstance(loaded, Residual) and loaded.units == 3
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    for m in (model, loaded):
+        glassnet.utils.set_random_seed(1)
+        m.fit(x, 2 * x, epochs=2, verbose=0)
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)

@@ -16,7 +16,6 @@ a model is returned only when all of it fitted; any problem raises ``ModelFileEr
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import os
@@ -30,6 +29,7 @@ from glassnet.io._container import read_members, write_members
 from glassnet.io._json import parse_json
 from glassnet.io._model_config import build_shape, dump_json, model_config
 from glassnet.io.weights import _require_built, assign, collect, match, weight_keys
+from glassnet.layers._budget import weight_budget
 from glassnet.layers.base import Layer
 from glassnet.layers.serialize import deserialize_layer
 
@@ -178,13 +178,6 @@ def _probe(shape: list, dtype: np.dtype) -> Any:
     return np.zeros(tuple(1 if d is None else d for d in shape), dtype=dtype)
 
 
-def _weight_budget(elements: int) -> Any:
-    from glassnet.layers import base
-
-    hook = getattr(base, "weight_budget", None)  # TODO(lead): Layer.add_weight hook
-    return hook(elements) if hook is not None else contextlib.nullcontext()
-
-
 def _rebuild(files: ModelFiles, source: str) -> Any:
     """The model rebuilt from the config and built, its weight count capped by the file's."""
     from glassnet.models.model import Model
@@ -192,7 +185,7 @@ def _rebuild(files: ModelFiles, source: str) -> Any:
 
     budget = sum(array.size for array in files.weights.values())
     try:
-        with _weight_budget(budget), no_grad():
+        with weight_budget(budget), no_grad():
             model = deserialize_layer(files.config["model"])
             if not isinstance(model, Model):
                 raise ConfigError(f"expected a model class, got {type(model).__name__}.")

@@ -22,6 +22,7 @@ import numpy as np
 
 from glassnet import backend, ops
 from glassnet.errors import ConfigError, ShapeError, StateError
+from glassnet.layers._budget import spend_weight_budget
 from glassnet.layers.graph import any_symbolic, symbolic_call
 from glassnet.registry import Registry
 from glassnet.tensor import Tensor, no_grad
@@ -197,9 +198,10 @@ class Layer:
 
     def _build_once(self, shape: tuple[int, ...] | list[tuple[int, ...]]) -> None:
         if self._multi_input:  # one shape per input
-            self.build([(None,) + tuple(s[1:]) for s in shape])
+            self._build_input_shape: Any = [(None,) + tuple(s[1:]) for s in shape]
         else:
-            self.build((None,) + tuple(shape[1:]))
+            self._build_input_shape = (None,) + tuple(shape[1:])
+        self.build(self._build_input_shape)  # recorded: save_model needs it to rebuild
         self.built = True
 
     def _as_input(self, inputs: Any) -> Tensor:
@@ -231,6 +233,7 @@ class Layer:
         from glassnet import initializers, regularizers
 
         init = initializers.get(initializer)
+        spend_weight_budget(self, name, shape)  # a no-op unless a model file is being loaded
         value = np.asarray(init(tuple(shape), dtype=self.dtype), dtype=self.dtype)
         weight = Tensor(value, requires_grad=True, name=f"{self.name}/{name}")
         self._weights.append(weight)
