@@ -29,5 +29,6 @@ def test_op_names():
         "one_hot", "argmax",
         "conv1d", "conv2d", "conv2d_transpose", "max_pool1d", "max_pool2d", "avg_pool1d",
         "avg_pool2d", "upsampling2d",
+        "simple_rnn", "lstm", "gru",
     ])  # fmt: skip
     assert ops.__all__ == sorted(ops.OPS) + ["OPS"]
