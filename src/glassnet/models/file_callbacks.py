@@ -144,13 +144,17 @@ class ModelCheckpoint(MonitorCallback):
         >>> from glassnet.callbacks import ModelCheckpoint
         >>> model = glassnet.Sequential([glassnet.layers.Dense(1, input_shape=(2,))])
         >>> model.compile(optimizer="sgd", loss="mse")
-        >>> checkpoint = ModelCheckpoint(
-        ...     os.path.join(tempfile.mkdtemp(), "ckpt-{epoch:02d}.keras"), monitor="loss")
-        >>> checkpoint._get_file_path(epoch=0, batch=None, logs={"loss": 0.25})[-13:]
-        'ckpt-01.keras'
-
-        In ``fit``: ``model.fit(x, y, validation_split=0.2, callbacks=[checkpoint])``; then
-        ``glassnet.load_model(path)``.
+        >>> folder = tempfile.mkdtemp()
+        >>> checkpoint = ModelCheckpoint(os.path.join(folder, "ckpt-{epoch:02d}.keras"),
+        ...                              monitor="loss")
+        >>> _ = model.fit(np.ones((8, 2)), np.ones((8, 1)), epochs=2, verbose=0,
+        ...               callbacks=[checkpoint])
+        >>> sorted(os.listdir(folder))
+        ['ckpt-01.keras', 'ckpt-02.keras']
+        >>> restored = glassnet.load_model(os.path.join(folder, "ckpt-02.keras"))
+        >>> x = np.ones((1, 2))
+        >>> bool(np.array_equal(restored.predict(x), model.predict(x)))
+        True
     """
 
     def __init__(
