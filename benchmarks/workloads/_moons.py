@@ -27,13 +27,17 @@ class MoonsProblem:
 
 
 def make_moons_problem(
-    sizes: tuple[int, ...] = (2, 10, 8, 1), learning_rate: float = 0.1, seed: int = 0
+    sizes: tuple[int, ...] = (2, 10, 8, 1),
+    learning_rate: float = 0.1,
+    seed: int = 0,
+    samples: int | None = None,
 ) -> MoonsProblem:
     """Two moons (1000 samples, noise 0.2), standardised; first 800 train, last 200 test.
 
     The scaler is fitted on the training part only. Hidden layers get He-normal weights
     (std = sqrt(2 / fan_in), for ReLU), the output layer Glorot-uniform, biases zero, all drawn
-    from one ``numpy.random.Generator(seed)``.
+    from one ``numpy.random.Generator(seed)``. ``samples`` keeps only the first ``samples``
+    training samples (quick runs); the test part stays whole.
 
     Raises:
         ImportError: when scikit-learn is missing.
@@ -49,9 +53,10 @@ def make_moons_problem(
     scaler = StandardScaler().fit(x[:N_TRAIN])
     x = scaler.transform(x).astype(np.float32)
     y = y.astype(np.float32).reshape(-1, 1)
+    n_train = N_TRAIN if samples is None else min(samples, N_TRAIN)
     return MoonsProblem(
-        x_train=x[:N_TRAIN],
-        y_train=y[:N_TRAIN],
+        x_train=x[:n_train],
+        y_train=y[:n_train],
         x_test=x[N_TRAIN:],
         y_test=y[N_TRAIN:],
         init=_initial_weights(sizes, np.random.Generator(np.random.PCG64(seed))),
