@@ -1,0 +1,12 @@
+"""Ready architectures, built from glassnet layers and returned uncompiled (as Keras's
+applications are): compile them with the optimizer and loss you want.
+
+- ``lenet5``: a LeNet-5 style CNN for 28x28 digit images.
+- ``cifar10_cnn``: the CIFAR-10 network of the seed documents (three conv blocks with batch
+  normalization and dropout, then a 512-unit dense layer).
+"""
+
+from glassnet.zoo.cifar import cifar10_cnn
+from glassnet.zoo.lenet import lenet5
+
+__all__ = ["cifar10_cnn", "lenet5"]
