@@ -237,6 +237,10 @@ def test_header_sizes_lying_inside_the_zip(tmp_path):
     )
     _load_fails(_zip(tmp_path / "s.keras", sorted(members.items())),
                 "'adam/m/7' is for parameter 7")  # fmt: skip
+    members["optimizer.safetensors"] = safetensors.dumps(
+        {"iterations": np.array(3), "adam/m/" + "9" * 5000: np.zeros(3, "f4")}
+    )
+    _load_fails(_zip(tmp_path / "g.keras", sorted(members.items())), "is for parameter 9999")
     members["optimizer.safetensors"] = safetensors.dumps({"iterations": np.array(-3)})
     _load_fails(_zip(tmp_path / "n.keras", sorted(members.items())), "integer >= 0")
     members["optimizer.safetensors"] = safetensors.dumps({"iterations": np.arange(3)})

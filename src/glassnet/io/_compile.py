@@ -65,7 +65,9 @@ def _metric_leaf(value: Any) -> Any:
         return value
     if isinstance(value, metrics.Metric):
         return metrics.serialize(value)
-    name = metrics.METRICS.name_of(value) or _registered_loss_name(value)
+    from glassnet import losses
+
+    name = metrics.METRICS.name_of(value) or losses.LOSSES.name_of(value)
     if name is None:
         raise ConfigError(
             f"save_model: expected a registered metric, got "
@@ -73,12 +75,6 @@ def _metric_leaf(value: Any) -> Any:
             "@glassnet.metrics.METRICS.register('name'), or save with model.save_weights(path)."
         )
     return name
-
-
-def _registered_loss_name(value: Any) -> str | None:
-    from glassnet import losses
-
-    return losses.LOSSES.name_of(value)
 
 
 def compile_config(model: Any) -> dict[str, Any] | None:
@@ -171,7 +167,7 @@ def optimizer_state(model: Any, keys: Mapping[str, Any]) -> tuple[dict, list[str
     if optimizer is None or not hasattr(optimizer, "get_state"):
         return None
     state = optimizer.get_state()
-    if int(state["iterations"]) == 0 and len(state) <= 2:
+    if int(state["iterations"]) == 0:  # why: slots appear at the first step; nothing to keep
         return None
     by_id = {id(weight): key for key, weight in keys.items()}
     names = [by_id.get(id(param)) for param in optimizer.params]
@@ -201,21 +197,28 @@ def restore_optimizer_state(
         )
     if len(set(names)) != len(names):
         raise ModelFileError(f"{source}: 'optimizer_weights' names a weight twice.")
-    for key, value in state.items():
-        index = key.rsplit("/", 1)[-1]
-        if key.count("/") == 2 and index.isdigit() and int(index) >= len(names):
-            raise ModelFileError(
-                f"{source}: optimizer state {key!r} is for parameter {index}, but only "
-                f"{len(names)} parameters were saved."
-            )
-        if key in ("iterations", "learning_rate") and np.shape(value) != ():
-            raise ModelFileError(f"{source}: expected {key!r} to be a scalar, got shape "
-                                 f"{np.shape(value)}.")  # fmt: skip
-    if "iterations" in state and (state["iterations"].dtype.kind not in "iu"
-                                  or int(state["iterations"]) < 0):  # fmt: skip
-        raise ModelFileError(f"{source}: expected 'iterations' to be an integer >= 0.")
+    _check_state(state, len(names), source)
     try:
         optimizer.attach([keys[name] for name in names])
         optimizer.set_state(dict(state))
     except Exception as exc:  # why: any failure here is the file's: report it as such
         raise ModelFileError(f"{source}: cannot restore the optimizer state: {exc}") from exc
+
+
+def _check_state(state: Mapping[str, np.ndarray], count: int, source: str) -> None:
+    """Slot indices within the saved parameters; scalar, non-negative integer 'iterations'."""
+    for key, value in state.items():
+        parts = key.split("/")
+        if len(parts) == 3 and parts[2].isdecimal():
+            if len(parts[2]) > 9 or int(parts[2]) >= count:
+                raise ModelFileError(
+                    f"{source}: optimizer state {key[:80]!r} is for parameter {parts[2][:20]}, "
+                    f"but only {count} parameters were saved."
+                )
+        if key in ("iterations", "learning_rate") and np.shape(value) != ():
+            raise ModelFileError(
+                f"{source}: expected {key!r} to be a scalar, got shape {np.shape(value)}."
+            )
+    iterations = state.get("iterations")
+    if iterations is not None and (iterations.dtype.kind not in "iu" or int(iterations) < 0):
+        raise ModelFileError(f"{source}: expected 'iterations' to be an integer >= 0.")
