@@ -265,11 +265,13 @@ def regression_report(
 ) -> str | dict:
     """Mean absolute error, mean squared error, its root, and R2 (scikit-learn's functions).
 
-    Several outputs ``(N, D)`` are averaged uniformly, as scikit-learn does by default.
+    Several outputs ``(N, D)`` are each scored, then averaged uniformly, as scikit-learn does
+    by default (so RMSE is the mean of the D root-mean-squared errors).
 
     Math:
         MAE  = mean(|y_true - y_pred|)
-        MSE  = mean((y_true - y_pred)^2),   RMSE = sqrt(MSE)
+        MSE  = mean((y_true - y_pred)^2)
+        RMSE = sqrt(MSE)
         R2   = 1 - sum((y_true - y_pred)^2) / sum((y_true - mean(y_true))^2)
 
     Args:
@@ -287,15 +289,17 @@ def regression_report(
     who = "regression_report"
     y_true, y_pred = regression_scores(who, model_or_y_true, x_or_y_pred, y)
     metrics = _metrics(who)
-    mse = float(metrics.mean_squared_error(y_true, y_pred))
+    mse = metrics.mean_squared_error(y_true, y_pred, multioutput="raw_values")
     report = {
         "mae": float(metrics.mean_absolute_error(y_true, y_pred)),
-        "mse": mse,
-        "rmse": float(np.sqrt(mse)),
+        "mse": float(np.mean(mse)),
+        "rmse": float(np.mean(np.sqrt(mse))),  # per output, then averaged (as scikit-learn)
         "r2": float(metrics.r2_score(y_true, y_pred)),
         "n": len(y_true),
     }
     if output_dict:
         return report
-    lines = [f"{name.upper():>4}  {report[name]:.{digits}f}" for name in ("mae", "mse", "rmse", "r2")]
+    lines = [
+        f"{name.upper():>4}  {report[name]:.{digits}f}" for name in ("mae", "mse", "rmse", "r2")
+    ]
     return "\n".join([*lines, f"{'N':>4}  {report['n']}"])
