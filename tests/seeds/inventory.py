@@ -96,7 +96,7 @@ ENTRIES = (
     _practical(1, "runs", "perceptron on the AND gate, SGD, 10 epochs"),
     _practical(2, "runs", "one hidden layer on make_moons, 50 epochs"),
     _practical(3, "runs", "glorot_uniform / glorot_normal initializers, summary"),
-    _practical(4, "xfail", "relu/tanh/LeakyReLU(alpha=0.1), summary"),
+    _practical(4, "runs", "relu/tanh/LeakyReLU(alpha=0.1), summary"),
     _practical(5, "runs", "Dropout; fit 'assuming X_train and y_train'"),
     _practical(7, "runs", "BatchNormalization + Activation; fit 'assuming X_train'"),
     _practical(8, "runs", "as 7, then loss and accuracy curves"),

@@ -4,8 +4,10 @@
 ``keras.optimizers.Adam``... Where Keras and PyTorch differ, this face follows Keras.
 """
 
+from glassnet.io import load_model
 from glassnet.keras import (
     activations,
+    backend,
     callbacks,
     datasets,
     initializers,
@@ -17,6 +19,7 @@ from glassnet.keras import (
     optimizers,
     preprocessing,
     regularizers,
+    saving,
     utils,
 )
 from glassnet.layers import Input
@@ -27,6 +30,7 @@ __all__ = [
     "Model",
     "Sequential",
     "activations",
+    "backend",
     "callbacks",
     "datasets",
     "initializers",
@@ -38,5 +42,7 @@ __all__ = [
     "optimizers",
     "preprocessing",
     "regularizers",
+    "load_model",
+    "saving",
     "utils",
 ]

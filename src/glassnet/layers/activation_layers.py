@@ -8,6 +8,7 @@ Keras counterpart and is documented on its class.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,6 +58,13 @@ class LeakyReLU(_Elementwise):
     _constraints = {"negative_slope": NON_NEGATIVE}
 
     def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
+        if "alpha" in kwargs:  # why: Keras 3 still takes Keras 2's name, with a warning
+            negative_slope = kwargs.pop("alpha")
+            warnings.warn(
+                "LeakyReLU: the argument 'alpha' is deprecated; use 'negative_slope' instead.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         super().__init__(**kwargs)
         self.negative_slope = negative_slope
         check_args(self)
