@@ -185,14 +185,31 @@ def check_against_torch(spec: OpSpec, case: Case, seed: int = 0) -> None:
             )
 
 
-def _swap_weights(layer: Any, new: Sequence[Any]) -> list[tuple[str, Any]]:
-    """Point the layer's weight attributes at ``new`` tensors; return what to restore."""
+def _owners(layer: Any) -> list[Any]:
+    """The layer and every layer nested in its attributes (an RNN's cell, a wrapper's layer)."""
+    found, stack = [], [layer]
+    while stack:
+        owner = stack.pop()
+        if any(owner is f for f in found):
+            continue
+        found.append(owner)
+        stack.extend(v for v in vars(owner).values() if isinstance(v, glassnet.layers.Layer))
+    return found
+
+
+def _swap_weights(layer: Any, new: Sequence[Any]) -> list[tuple[Any, str, Any]]:
+    """Point the weight attributes (of the layer or a nested one) at ``new`` tensors; return
+    what to restore."""
     restore = []
+    owners = _owners(layer)
     for old, replacement in zip(list(layer._weights), new):
-        for key, value in list(vars(layer).items()):
-            if value is old:
-                restore.append((key, value))
-                setattr(layer, key, replacement)
+        swapped = len(restore)
+        for owner in owners:
+            for key, value in list(vars(owner).items()):
+                if value is old:
+                    restore.append((owner, key, value))
+                    setattr(owner, key, replacement)
+        assert len(restore) > swapped, f"weight {old.name} is no attribute: gradcheck can't see it"
     return restore
 
 
@@ -238,8 +255,8 @@ def check_layer(
         try:
             return wide(xx, training=training)
         finally:
-            for key, value in restore:
-                setattr(wide, key, value)
+            for owner, key, value in restore:
+                setattr(owner, key, value)
 
     glassnet.gradcheck(fn, x.astype(np.float64), *[w.data for w in wide.weights],
                        atol=1e-6, rtol=1e-5)  # fmt: skip

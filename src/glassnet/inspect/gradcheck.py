@@ -82,7 +82,9 @@ def gradcheck(
 def _as_float64_leaf(x: Any) -> Any:
     data = x.data if isinstance(x, Tensor) else x
     if isinstance(data, np.ndarray) and data.dtype.kind == "f":
-        return Tensor(data.astype(np.float64), requires_grad=True)
+        # why: C order, so the element-by-element perturbation of a flat view reaches the data
+        # (reshape(-1) of a Fortran-ordered array is a copy).
+        return Tensor(np.ascontiguousarray(data, dtype=np.float64), requires_grad=True)
     return x
 
 
