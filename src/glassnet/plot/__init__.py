@@ -1,11 +1,30 @@
-"""Plots for image classifiers: a grid of images with their labels, a confusion-matrix heatmap.
+"""Plots for seeing inside a network: training history, decision boundaries, activations,
+residuals, per-layer distributions, image grids, confusion matrices and the model graph.
 
 matplotlib is optional: it is imported inside each plotting function, so ``import
 glassnet.plot`` works without it, and a call raises ImportError with the install line.
 Every function returns the matplotlib ``Figure`` and can save it with ``to_file=``.
 """
 
+from glassnet.plot.activations import activation_curves, plot_activations
 from glassnet.plot.confusion import confusion_matrix, plot_confusion_matrix
+from glassnet.plot.decision_boundary import decision_grid, plot_decision_boundary
+from glassnet.plot.distributions import plot_layer_distributions
+from glassnet.plot.history import plot_history
 from glassnet.plot.images import plot_image_grid
+from glassnet.plot.model_graph import plot_model
+from glassnet.plot.residuals import plot_residuals
 
-__all__ = ["confusion_matrix", "plot_confusion_matrix", "plot_image_grid"]
+__all__ = [
+    "activation_curves",
+    "confusion_matrix",
+    "decision_grid",
+    "plot_activations",
+    "plot_confusion_matrix",
+    "plot_decision_boundary",
+    "plot_history",
+    "plot_image_grid",
+    "plot_layer_distributions",
+    "plot_model",
+    "plot_residuals",
+]
