@@ -36,6 +36,12 @@ def test_confusion_matrix_takes_probabilities_and_one_hot_rows():
     np.testing.assert_array_equal(confusion_matrix(one_hot, probabilities), [[1, 0], [1, 1]])
 
 
+def test_confusion_matrix_thresholds_one_sigmoid_output_per_sample():
+    sigmoid = np.array([[0.9], [0.2], [0.6], [0.4]], dtype=np.float32)
+    np.testing.assert_array_equal(confusion_matrix([1, 0, 0, 1], sigmoid), [[1, 1], [1, 1]])
+    np.testing.assert_array_equal(confusion_matrix([0, 2], [[0.0], [2.0]]), np.diag([1, 0, 1]))
+
+
 def test_confusion_matrix_errors():
     with pytest.raises(ConfigError, match="expected normalize in"):
         confusion_matrix([0], [0], normalize="rows")

@@ -24,7 +24,8 @@ def confusion_matrix(y_true: Any, y_pred: Any, num_classes: int | None = None,
 
     Args:
         y_true: class ids (N,) or (N, 1), or one-hot rows (N, K).
-        y_pred: class ids (N,), or scores/probabilities (N, K) (their argmax is taken).
+        y_pred: class ids (N,), scores/probabilities (N, K) (their argmax is taken), or one
+            sigmoid probability per sample (N, 1) (class 1 above 0.5).
         num_classes: K (default: the largest id seen + 1).
         normalize: None (counts), ``'true'`` (each row sums to 1), ``'pred'`` (each column),
             or ``'all'`` (the whole matrix).
@@ -42,7 +43,10 @@ def confusion_matrix(y_true: Any, y_pred: Any, num_classes: int | None = None,
     who = "confusion_matrix"
     if normalize not in _NORMALIZE:
         raise ConfigError(f"{who}: expected normalize in {_NORMALIZE}, got {normalize!r}.")
-    truth, guess = class_ids(who, "y_true", y_true), class_ids(who, "y_pred", y_pred)
+    scores = np.asarray(y_pred)
+    if scores.ndim == 2 and scores.shape[1] == 1 and not np.all(scores == np.round(scores)):
+        scores = scores[:, 0] > 0.5  # one sigmoid probability per sample
+    truth, guess = class_ids(who, "y_true", y_true), class_ids(who, "y_pred", scores)
     if len(truth) != len(guess):
         raise ShapeError(
             f"{who}: expected as many predictions as labels, got {len(guess)} and {len(truth)}."
