@@ -8,8 +8,9 @@ from glassnet import ops
 
 def test_top_level_names():
     assert sorted(glassnet.__all__) == sorted([
-        "Input", "Model", "Sequential", "Tensor", "__version__", "backend", "enable_grad",
-        "errors", "floatx", "gradcheck", "is_grad_enabled", "no_grad", "ops", "set_floatx",
+        "Input", "Model", "Sequential", "Tensor", "__version__", "backend", "detect_anomaly",
+        "enable_grad", "errors", "floatx", "gradcheck", "is_grad_enabled", "no_grad", "ops",
+        "set_detect_anomaly", "set_floatx",
         "tensor", "utils", "activations", "callbacks", "datasets", "initializers", "io",
         "layers", "load_model", "losses", "metrics", "models", "optimizers", "regularizers",
         "schedules",

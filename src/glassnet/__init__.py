@@ -10,6 +10,7 @@ Quick look:
 """
 
 from glassnet import backend, errors, ops, utils
+from glassnet.anomaly import detect_anomaly, set_detect_anomaly
 from glassnet.backend import floatx, set_floatx
 from glassnet.inspect import gradcheck
 from glassnet.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, tensor
@@ -41,6 +42,7 @@ __all__ = [
     "Tensor",
     "__version__",
     "backend",
+    "detect_anomaly",
     "enable_grad",
     "errors",
     "floatx",
@@ -49,6 +51,7 @@ __all__ = [
     "load_model",
     "no_grad",
     "ops",
+    "set_detect_anomaly",
     "set_floatx",
     "tensor",
     "utils",

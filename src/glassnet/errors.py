@@ -8,6 +8,7 @@ The types subclass the built-in exception a Python user would already catch, so
 from __future__ import annotations
 
 __all__ = [
+    "AnomalyError",
     "ConfigError",
     "DataFileError",
     "GradientCheckError",
@@ -43,3 +44,11 @@ class DataFileError(ValueError):
 
 class GradientCheckError(AssertionError):
     """An analytic gradient disagrees with its finite-difference estimate."""
+
+
+class AnomalyError(FloatingPointError):
+    """In anomaly mode (``glassnet.detect_anomaly()``), an op made a NaN or Inf.
+
+    The message names the op, the layer it ran in, and whether the forward output or the
+    gradient of the backward pass held it.
+    """

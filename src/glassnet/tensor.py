@@ -36,6 +36,8 @@ __all__ = ["Tensor", "enable_grad", "is_grad_enabled", "no_grad", "tensor"]
 BackwardFn = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
 
 _grad_enabled = True
+#: Set by ``glassnet.anomaly`` while anomaly mode is on: checks an op's output, wraps its backward.
+_anomaly_hook: Callable[[np.ndarray, tuple, BackwardFn, str], BackwardFn] | None = None
 
 
 def is_grad_enabled() -> bool:
@@ -123,6 +125,8 @@ class Tensor:
         ``backward(grad)`` receives dL/d(output) and returns one gradient per parent (``None``
         where there is none), each in the shape the op naturally produces.
         """
+        if _anomaly_hook is not None:  # why: anomaly mode off costs this one check
+            backward = _anomaly_hook(data, parents, backward, op)
         out = Tensor.__new__(Tensor)
         out.data = data
         out.grad = None
