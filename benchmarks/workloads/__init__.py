@@ -19,6 +19,8 @@ REGISTRY: dict[str, str] = {
     "moons_fit": "benchmarks.workloads.moons_fit",
     "mnist_mlp": "benchmarks.workloads.mnist_mlp",
     "mnist_mlp_predict": "benchmarks.workloads.mnist_mlp_predict",
+    "lenet": "benchmarks.workloads.lenet",
+    "cifar_cnn": "benchmarks.workloads.cifar_cnn",
 }
 
 

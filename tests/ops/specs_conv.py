@@ -141,6 +141,9 @@ def _torch_upsampling(x, size=2, interpolation="nearest"):
 SPECS = [
     OpSpec("conv2d", ops.conv2d, _torch_conv,
            [Case((2, 5, 6, 3), (3, 3, 3, 4), (4,)),
+            Case((2, 5, 6, 6), (3, 3, 6, 4), (4,)),  # C > 4: windows copied row by row
+            Case((2, 7, 6, 5), (3, 2, 5, 3), strides=2, padding="same", activation="relu"),
+            Case((1, 7, 7, 8), (3, 3, 8, 2), dilation_rate=2, padding="same"),
             Case((2, 5, 5, 2), (2, 2, 2, 3)),
             Case((1, 1, 1, 3), (1, 1, 3, 2), (2,)),
             Case((2, 7, 6, 2), (3, 3, 2, 3), (3,), strides=2),
@@ -176,6 +179,7 @@ SPECS = [
     OpSpec("conv1d", ops.conv1d, _torch_conv,
            [Case((2, 9, 3), (3, 3, 4), (4,)),
             Case((2, 10, 1), (5, 1, 3), (3,), strides=2),
+            Case((2, 9, 6), (3, 6, 4), (4,), padding="same"),
             Case((2, 8, 2), (4, 2, 3), padding="same"),
             Case((2, 9, 2), (3, 2, 2), (2,), padding="same", strides=2),
             Case((2, 8, 2), (3, 2, 3), (3,), padding="causal", dilation_rate=2),
@@ -186,6 +190,8 @@ SPECS = [
                    ErrorCase(((2, 2, 1), (5, 1, 1)), {}, ShapeError, r"conv1d: the window \(size 5")]),
     OpSpec("conv2d_transpose", ops.conv2d_transpose, _torch_conv_transpose,
            [Case((2, 3, 4, 3), (3, 3, 2, 3), (2,)),
+            Case((1, 3, 3, 2), (3, 3, 6, 2), (6,), strides=2),  # O > 4
+            Case((1, 3, 4, 5), (3, 3, 7, 5), padding="same", strides=(2, 1)),
             Case((2, 3, 3, 2), (3, 3, 2, 2), strides=2),
             Case((1, 3, 4, 2), (2, 2, 3, 2), (3,), strides=2),
             Case((1, 3, 3, 2), (2, 2, 2, 2), strides=3),

@@ -55,12 +55,12 @@ def _grouped_cols(xp: np.ndarray, geo: Geometry, groups: int) -> np.ndarray:
 def conv_forward(
     x: np.ndarray, kernel: np.ndarray, geo: Geometry, groups: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``y`` as an (M, O) matrix, and the ``cols`` the kernel gradient needs."""
+    """``y`` as an (M, O) matrix, and the (M, KH*KW*Cg) ``cols`` the kernel gradient needs
+    ((G, M, KH*KW*Cg) with groups)."""
     xp = pad_image(x, geo.pads)
     kh, kw, cg, o = kernel.shape
     if groups == 1:
         cols = im2col(xp, geo.kernel_hw, geo.out_hw, geo.strides, geo.dilations)
-        cols = cols.reshape(-1, kh * kw * cg)
         return cols @ kernel.reshape(-1, o), cols
     cols = _grouped_cols(xp, geo, groups)
     k3 = kernel.reshape(kh * kw * cg, groups, o // groups).transpose(1, 0, 2)
@@ -148,9 +148,7 @@ def transpose_forward(
 
 def transpose_cols(g_full: np.ndarray, geo: Geometry) -> np.ndarray:
     """The windows of the full output gradient: (N*H*W, KH*KW*O)."""
-    cols = im2col(g_full, geo.kernel_hw, geo.out_hw, geo.strides, geo.dilations)
-    n, h, w = cols.shape[:3]
-    return cols.reshape(n * h * w, -1)
+    return im2col(g_full, geo.kernel_hw, geo.out_hw, geo.strides, geo.dilations)
 
 
 def fresh_padded(grad: np.ndarray, crops: Pads, full_shape: tuple[int, ...]) -> np.ndarray:

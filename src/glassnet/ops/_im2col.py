@@ -170,23 +170,36 @@ def im2col(
     xp: np.ndarray, kernel_hw: Sequence[int], out_hw: Sequence[int], strides: Sequence[int],
     dilations: Sequence[int],
 ) -> np.ndarray:  # fmt: skip
-    """Every window of the padded image ``xp`` as one contiguous row.
+    """Every window of the padded image ``xp`` as one row of a matrix.
 
     Math:
-        cols[n, p, q, i, j, c] = xp[n, p*sh + i*dh, q*sw + j*dw, c]
+        cols[(n, p, q), (i, j, c)] = xp[n, p*sh + i*dh, q*sw + j*dw, c]
 
     Shape:
-        xp: (N, Hp, Wp, C).  Returns: (N, Ho, Wo, KH, KW, C), C-contiguous, so that
-        ``.reshape(N*Ho*Wo, KH*KW*C)`` is free.
+        xp: (N, Hp, Wp, C).  Returns: (N*Ho*Wo, KH*KW*C).
+
+    why: a copy runs at memory speed only when its innermost run is long. A window row
+    holds KW*C values side by side in ``xp``, long enough for most layers; with 1 to 4
+    channels (the first layer) the copy goes channel by channel instead, in runs of Wo
+    values, into a (KH*KW*C, N*Ho*Wo) array returned transposed (a free view).
     """
     n, _, _, c = xp.shape
     (kh, kw), (ho, wo), (sh, sw), (dh, dw) = kernel_hw, out_hw, strides, dilations
+    if c <= 4:
+        planes = np.ascontiguousarray(np.moveaxis(xp, -1, 0))  # (C, N, Hp, Wp)
+        cols_t = np.empty((kh, kw, c, n, ho, wo), dtype=xp.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                top, left = i * dh, j * dw
+                rows = slice(top, top + sh * (ho - 1) + 1, sh)
+                cols_t[i, j] = planes[:, :, rows, left : left + sw * (wo - 1) + 1 : sw]
+        return cols_t.reshape(kh * kw * c, n * ho * wo).T
     s_n, s_h, s_w, s_c = xp.strides
     view = as_strided(
         xp, (n, ho, wo, kh, kw, c), (s_n, s_h * sh, s_w * sw, s_h * dh, s_w * dw, s_c),
         writeable=False,
     )  # fmt: skip
-    return np.ascontiguousarray(view)
+    return np.ascontiguousarray(view).reshape(n * ho * wo, kh * kw * c)
 
 
 def col2im(

@@ -58,31 +58,36 @@ def _as_image(x: np.ndarray) -> np.ndarray:
 
 
 def _max_pool(op: str, x: Tensor, geo: Geometry) -> Tensor:
-    """One max-pool node; ties go to the first offset in row-major order, as in PyTorch."""
+    """One max-pool node; ties go to the first offset in row-major order, as in PyTorch.
+
+    why: plain ufuncs only. ``np.copyto(..., where=)`` and ``np.where`` on these strided
+    views cost about 10x a ``np.maximum``, so the maximum is a chain of ``np.maximum`` and
+    the backward rebuilds each offset's first-maximum mask with boolean ops.
+    """
     x4 = _as_image(x.data)
     xp = pad_image(x4, geo.pads, -np.inf)
-    offsets = _offsets(geo)
-    y = idx = None
-    for k, (i, j) in enumerate(offsets):
-        view = window(xp, i, j, geo.out_hw, geo.strides, geo.dilations)
-        if y is None:
-            y = view.copy()
-            idx = np.zeros(y.shape, dtype=np.uint8 if len(offsets) < 256 else np.int32)
-            continue
-        better = view > y  # NOTE: strict, so the first maximum keeps the gradient.
-        np.copyto(y, view, where=better)
-        np.copyto(idx, k, where=better)
+    views = [window(xp, i, j, geo.out_hw, geo.strides, geo.dilations) for i, j in _offsets(geo)]
+    y = views[0].copy()
+    for view in views[1:]:
+        np.maximum(y, view, out=y)
     overlapping = any(s < k for s, k in zip(geo.strides, geo.kernel_hw))
 
     def backward(grad):
         g4 = _as_image(grad)
         grad_xp = np.zeros(xp.shape, dtype=grad.dtype)
-        for k, (i, j) in enumerate(offsets):
+        taken = None
+        for (i, j), view in zip(_offsets(geo), views):
+            first = view == y  # this offset holds the maximum ...
+            if taken is None:
+                taken = first.copy()
+            else:
+                first &= ~taken  # ... and no earlier offset did
+                taken |= first
             target = window(grad_xp, i, j, geo.out_hw, geo.strides, geo.dilations)
             if overlapping:
-                np.add(target, g4, out=target, where=idx == k)
+                target += g4 * first
             else:
-                np.copyto(target, g4, where=idx == k)
+                np.multiply(g4, first, out=target)
         return (crop_image(grad_xp, geo.pads, x4.shape).reshape(x.shape),)
 
     return Tensor.from_op(y.reshape(_out_shape(x, y)), (x,), backward, op)
@@ -110,13 +115,17 @@ def _avg_pool(op: str, x: Tensor, geo: Geometry) -> Tensor:
     counts = _window_counts(geo, x4.shape[1:3])
     scale = (1.0 / counts) if isinstance(counts, float) else (1.0 / counts).astype(x.dtype)
     y = total * scale
+    overlapping = any(s < k for s, k in zip(geo.strides, geo.kernel_hw))
 
     def backward(grad):
         g4 = _as_image(grad) * scale
         grad_xp = np.zeros(xp.shape, dtype=grad.dtype)
         for i, j in offsets:
             target = window(grad_xp, i, j, geo.out_hw, geo.strides, geo.dilations)
-            np.add(target, g4, out=target)
+            if overlapping:
+                target += g4
+            else:
+                target[...] = g4
         return (crop_image(grad_xp, geo.pads, x4.shape).reshape(x.shape),)
 
     return Tensor.from_op(y.reshape(_out_shape(x, y)), (x,), backward, op)
