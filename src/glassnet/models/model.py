@@ -317,6 +317,15 @@ class Model(Layer):
 
         io.load_weights(self, filepath)
 
+    def check_gradients(self, x: Any, y: Any, **kwargs: Any) -> Any:
+        """Check the loss gradient of every weight against finite differences, in float64.
+
+        See ``glassnet.inspect.check_gradients`` for the options and the report it returns.
+        """
+        from glassnet.inspect.model_gradcheck import check_gradients
+
+        return check_gradients(self, x, y, **kwargs)
+
     def _make_callbacks(self, callbacks: Any, verbose: int, params: dict) -> CallbackList:
         self.history = History()
         items = list(callbacks or [])
