@@ -8,9 +8,9 @@ import glassnet.keras.callbacks as keras_callbacks
 
 def test_callback_names_snapshot():
     assert glassnet.callbacks.__all__ == [
-        "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
-        "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ReduceLROnPlateau",
-        "TerminateOnNaN",
+        "BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History",
+        "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger",
+        "ReduceLROnPlateau", "TerminateOnNaN",
     ]  # fmt: skip
 
 

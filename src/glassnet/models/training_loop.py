@@ -97,8 +97,9 @@ def fit(model: Any, x: Any, y: Any, *, batch_size, epochs, verbose, callbacks, v
     params = {"epochs": epochs, "steps": source.steps, "verbose": verbose}
     cbs = model._make_callbacks(callbacks, verbose, params)
     model.stop_training = False
+    model._initial_epoch = None  # why: a callback (BackupAndRestore) may move the start
     cbs.on_train_begin({})
-    for epoch in range(initial_epoch, epochs):
+    for epoch in range(model._initial_epoch or initial_epoch, epochs):
         model._reset_metrics()
         cbs.on_epoch_begin(epoch, {})
         logs = _run_epoch(model, source, class_weight, cbs)
