@@ -1,9 +1,9 @@
 """Callbacks that write files during training (Keras 3 semantics).
 
 - ``CSVLogger``: one CSV row of logs per epoch.
-- ``ModelCheckpoint``: save the model (or its weights) every epoch, every N batches, or only
-  when a monitored quantity improves; the file itself is written by ``glassnet.io`` (through
-  ``model.save`` / ``model.save_weights``), atomically.
+- ``ModelCheckpoint``: save the model (or its weights) every epoch, every N epochs, every N
+  batches, or only when a monitored quantity improves; the file itself is written by
+  ``glassnet.io`` (through ``model.save`` / ``model.save_weights``), atomically.
 """
 
 from __future__ import annotations
@@ -122,6 +122,13 @@ class ModelCheckpoint(MonitorCallback):
     Which files ``save`` / ``save_weights`` accept (``.keras``, ``.weights.safetensors``...) is
     up to ``glassnet.io``; glassnet does not check the extension here as Keras does.
 
+    ``period`` is a glassnet extension: Keras 3 can save every N batches but not every N
+    epochs (tf.keras 2 had a ``period`` argument, deprecated there). ``period=5`` saves after
+    epochs 5, 10, 15... (the epoch numbers of the file names), whatever ``initial_epoch`` is,
+    so a resumed run saves at the same epochs. With ``save_best_only`` the monitor is only
+    compared at those epochs. To resume training exactly after an interruption, use
+    ``BackupAndRestore``, which also saves the random-generator states and the epoch.
+
     Args:
         filepath: where to save; a string or path, with optional format fields.
         monitor: the logs key that decides "best", default ``'val_loss'``.
@@ -133,10 +140,13 @@ class ModelCheckpoint(MonitorCallback):
         save_freq: ``'epoch'`` saves at the end of each epoch; an int N saves after every N
             training batches (counted across epochs; only the batch logs are available then).
         initial_value_threshold: with ``save_best_only``, the value to beat at first.
+        period: with ``save_freq='epoch'``, save only after every ``period``-th epoch
+            (a glassnet extension, see above).
 
     Raises:
-        ConfigError: for a bad ``save_freq`` or ``mode``; when saving, if ``filepath`` has
-            a field the logs do not fill.
+        ConfigError: for a bad ``save_freq``, ``mode`` or ``period`` (or a ``period`` other
+            than 1 with ``save_freq`` in batches); when saving, if ``filepath`` has a field
+            the logs do not fill.
 
     Example:
         >>> import numpy as np, tempfile, os
@@ -167,6 +177,8 @@ class ModelCheckpoint(MonitorCallback):
         mode: str = "auto",
         save_freq: str | int = "epoch",
         initial_value_threshold: float | None = None,
+        *,
+        period: int = 1,
     ) -> None:
         super().__init__(monitor, mode, min_delta=0.0)
         if save_freq != "epoch" and not (is_int(save_freq) and save_freq >= 1):
@@ -174,6 +186,17 @@ class ModelCheckpoint(MonitorCallback):
                 "The 'save_freq' argument of ModelCheckpoint must be 'epoch' or an int >= 1. "
                 f"Got {save_freq!r}."
             )
+        if not (is_int(period) and period >= 1):
+            raise ConfigError(
+                f"The 'period' argument of ModelCheckpoint must be an int >= 1. Got {period!r}."
+            )
+        if period != 1 and save_freq != "epoch":
+            raise ConfigError(
+                f"ModelCheckpoint: expected period=1 when save_freq is a number of batches, got "
+                f"period={period} with save_freq={save_freq}. Use save_freq='epoch' with "
+                "period=N to save every N epochs."
+            )
+        self.period = int(period)
         self.filepath, self.verbose = os.fspath(filepath), verbose
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
         self.save_freq = save_freq
@@ -192,7 +215,7 @@ class ModelCheckpoint(MonitorCallback):
             self._save_model(self._current_epoch, batch, logs or {})
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        if self.save_freq == "epoch":
+        if self.save_freq == "epoch" and (epoch + 1) % self.period == 0:
             self._save_model(epoch, None, logs or {})
 
     def _save_model(self, epoch: int, batch: int | None, logs: dict) -> None:
