@@ -135,3 +135,27 @@ def test_conv2d_does_not_change_its_inputs_or_the_upstream_gradient():
     for before, t in zip(saved, (x, kernel, bias)):
         np.testing.assert_array_equal(before, t.data)
     np.testing.assert_array_equal(grad, grad_copy)
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "k_shape", "kwargs"),
+    [
+        ((5, 7, 6, 6), (3, 3, 6, 4), {"padding": "same", "strides": 2}),
+        ((4, 8, 8, 2), (3, 2, 2, 3), {"dilation_rate": 2}),
+        ((3, 9, 5), (3, 5, 4), {"padding": "causal"}),
+    ],
+)
+def test_conv_blocks_of_samples_give_the_one_block_result(monkeypatch, x_shape, k_shape, kwargs):
+    from glassnet.ops import _conv_core
+
+    def run():
+        x, kernel = _tensor(x_shape, seed=1), _tensor(k_shape, seed=2)
+        op = ops.conv1d if len(x_shape) == 3 else ops.conv2d
+        y = op(x, kernel, **kwargs)
+        y.backward(np.random.default_rng(3).normal(size=y.shape).astype(np.float32))
+        return y.numpy(), x.grad, kernel.grad
+
+    whole = run()
+    monkeypatch.setattr(_conv_core, "_BLOCK_BYTES", 1)  # one sample per block
+    for ours, reference in zip(run(), whole):
+        np.testing.assert_allclose(ours, reference, rtol=1e-5, atol=1e-5)

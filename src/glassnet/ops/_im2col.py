@@ -203,26 +203,25 @@ def im2col(
 
 
 def col2im(
-    blocks: np.ndarray, padded_shape: tuple[int, ...], kernel_hw: Sequence[int],
-    out_hw: Sequence[int], strides: Sequence[int], dilations: Sequence[int],
+    blocks: np.ndarray, out: np.ndarray, kernel_hw: Sequence[int], out_hw: Sequence[int],
+    strides: Sequence[int], dilations: Sequence[int],
 ) -> np.ndarray:  # fmt: skip
     """The adjoint of ``im2col``: add each kernel offset's block back where it was read.
 
     Math:
-        xp[n, p*sh + i*dh, q*sw + j*dw, c] += blocks[i*KW + j, n, p, q, c]   for all i, j, p, q
+        out[n, p*sh + i*dh, q*sw + j*dw, c] += blocks[i*KW + j, n, p, q, c]   for all i, j, p, q
 
     Shape:
         blocks: (KH*KW, N, Ho, Wo, C), one block per kernel offset (row-major over i, j).
-        Returns: zeros of ``padded_shape`` (N, Hp, Wp, C) with the blocks added in.
+        out: (N, Hp, Wp, C), added to in place (pass zeros) and returned.
 
     why: one contiguous block per offset keeps NumPy's inner loop long (a row of Wo*C
     values) instead of C values at a time; that makes this 2-3x faster than scattering the
     (N, Ho, Wo, KH, KW, C) layout.
     """
     kh, kw = kernel_hw
-    xp = np.zeros(padded_shape, dtype=blocks.dtype)
     for i in range(kh):
         for j in range(kw):
-            target = window(xp, i, j, out_hw, strides, dilations)
+            target = window(out, i, j, out_hw, strides, dilations)
             np.add(target, blocks[i * kw + j], out=target)
-    return xp
+    return out

@@ -1,7 +1,7 @@
 """Convolution ops, channels-last: conv1d, conv2d (strides, padding, dilation, groups) and
-conv2d_transpose. Each is one graph node with one backward, computed by im2col and one GEMM
-per pass (``glassnet.ops._conv_core``); bias and a relu/sigmoid/tanh activation can be fused
-in, as in ``linear``.
+conv2d_transpose. Each is one graph node with one backward, computed by im2col and a GEMM
+per pass (run over cache-sized blocks of the batch, see ``glassnet.ops._conv_core``); bias
+and a relu/sigmoid/tanh activation can be fused in, as in ``linear``.
 
 Keras's kernel layouts: ``(KW, C/groups, O)`` for conv1d, ``(KH, KW, C/groups, O)`` for
 conv2d, ``(KH, KW, O, C)`` for conv2d_transpose. PyTorch stores ``(O, C/groups, KH, KW)``
@@ -17,9 +17,8 @@ import numpy as np
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.ops._conv_core import (
     Geometry,
+    conv_backward,
     conv_forward,
-    conv_grad_input,
-    conv_grad_kernel,
     fresh_padded,
     transpose_cols,
     transpose_crops,
@@ -90,7 +89,7 @@ def _conv(
     forward, derivative = _activation(op, activation)
     x4 = x.data if x.ndim == 4 else x.data[:, None]
     k4 = kernel.data if kernel.ndim == 4 else kernel.data[None]
-    y2, cols = conv_forward(x4, k4, geo, groups)
+    y2, xp = conv_forward(x4, k4, geo, groups)
     if bias is not None:
         y2 += bias.data
     if forward is not None:
@@ -101,11 +100,12 @@ def _conv(
     def backward(grad):
         g = grad if derivative is None else grad * derivative(y)
         g2 = g.reshape(y2.shape)
-        grad_x = grad_k = grad_b = None
-        if x.requires_grad:
-            grad_x = conv_grad_input(g2, k4, x4.shape, geo, groups).reshape(x.shape)
-        if kernel.requires_grad:
-            grad_k = conv_grad_kernel(cols, g2, k4.shape, groups).reshape(kernel.shape)
+        grad_x, grad_k = conv_backward(
+            g2, xp, k4, x4.shape, geo, groups, x.requires_grad, kernel.requires_grad
+        )
+        grad_x = None if grad_x is None else grad_x.reshape(x.shape)
+        grad_k = None if grad_k is None else grad_k.reshape(kernel.shape)
+        grad_b = None
         if bias is not None and bias.requires_grad:
             grad_b = np.ones(g2.shape[0], dtype=g2.dtype) @ g2
         return grad_x, grad_k, grad_b
