@@ -29,7 +29,7 @@ def test_op_names():
         "tanh", "sigmoid", "relu", "softplus", "softmax", "log_softmax", "erf",
         "one_hot", "argmax",
         "conv1d", "conv2d", "conv2d_transpose", "max_pool1d", "max_pool2d", "avg_pool1d",
-        "avg_pool2d", "upsampling2d",
+        "avg_pool2d", "upsampling2d", "batch_norm",
         "simple_rnn", "lstm", "gru",
     ])  # fmt: skip
     assert ops.__all__ == sorted(ops.OPS) + ["OPS"]

@@ -2,7 +2,9 @@
 
 Both are composites of ``glassnet.ops`` (mean, var, sqrt, multiply, add), so their gradients
 come from those ops; the backward through the batch statistics is therefore exact, not the
-"treat mean and variance as constants" shortcut.
+"treat mean and variance as constants" shortcut. (BatchNormalization's training step on the
+last axis runs the same maths as one fused node, ``ops.batch_norm``, tested against this
+composition.)
 
 Variance convention: glassnet, like Keras, uses the biased batch variance
 ``mean((x - mean(x))**2)`` both to normalise and to update ``moving_variance``. PyTorch
@@ -191,6 +193,12 @@ class BatchNormalization(Layer):
     def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
         if training and self.trainable:
             self._check_batch(inputs.shape)
+            if self._broadcast_shape is None:  # channels last: one fused node, same maths
+                y, mean, variance = ops.batch_norm(
+                    inputs, self.gamma, self.beta, epsilon=self.epsilon, return_stats=True
+                )
+                self._update_moving_statistics(mean, variance)
+                return y
             mean = ops.mean(inputs, axis=self._reduction_axes, keepdims=True)
             variance = ops.var(inputs, axis=self._reduction_axes, keepdims=True)
             self._update_moving_statistics(mean.data, variance.data)

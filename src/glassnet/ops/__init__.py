@@ -7,7 +7,8 @@ Families: ``arithmetic`` (add ... negative), ``elementwise`` (exp ... minimum), 
 (sum ... logsumexp), ``shape`` (reshape ... pad), ``linalg`` (matmul; linear, a fused dense
 layer), ``activation`` (tanh ... log_softmax), ``special`` (erf), ``discrete`` (one_hot,
 argmax: no gradient), ``conv`` (conv1d, conv2d, conv2d_transpose), ``pooling`` (max/avg
-pool 1-D and 2-D), ``upsampling`` (upsampling2d), ``recurrent`` (simple_rnn, lstm, gru: a
+pool 1-D and 2-D), ``upsampling`` (upsampling2d), ``norm`` (batch_norm: the fused
+training step of BatchNormalization), ``recurrent`` (simple_rnn, lstm, gru: a
 whole time loop as one node).
 """
 
@@ -18,6 +19,7 @@ from glassnet.ops.discrete import argmax, one_hot
 from glassnet.ops.elementwise import abs, clip, exp, log, log1p, maximum, minimum, sqrt, where
 from glassnet.ops.linalg import linear, matmul
 from glassnet.ops.methods import bind_tensor_methods
+from glassnet.ops.norm import batch_norm
 from glassnet.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from glassnet.ops.recurrent import gru, lstm, simple_rnn
 from glassnet.ops.reduce import logsumexp, max, mean, min, sum, var
@@ -48,6 +50,7 @@ OPS = {
         one_hot, argmax,
         conv1d, conv2d, conv2d_transpose,
         max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, upsampling2d,
+        batch_norm,
         simple_rnn, lstm, gru,
     )
 }  # fmt: skip
