@@ -22,6 +22,7 @@ straight into its own ``xh``.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -54,12 +55,38 @@ def _linear_(x: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
-# name -> (forward written into `out`, which may be x itself; derivative from the output y)
+def _tanh_slope(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    out = np.multiply(y, y, out=out)
+    return np.subtract(1, out, out=out)
+
+
+def _sigmoid_slope(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    out = np.subtract(1, y, out=out)
+    out *= y
+    return out
+
+
+def _relu_slope(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    if out is None:
+        return (y > 0).astype(y.dtype)
+    np.copyto(out, y > 0)
+    return out
+
+
+def _linear_slope(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    if out is None:
+        return np.ones_like(y)
+    out[...] = 1
+    return out
+
+
+# name -> (forward written into `out`, which may be x itself; the derivative written from the
+# output y, into `out` when given)
 ACTIVATIONS = {
-    "tanh": (_tanh_, lambda y: 1 - y * y),
-    "sigmoid": (_sigmoid_, lambda y: y * (1 - y)),
-    "relu": (_relu_, lambda y: (y > 0).astype(y.dtype)),
-    "linear": (_linear_, lambda y: np.ones_like(y)),
+    "tanh": (_tanh_, _tanh_slope),
+    "sigmoid": (_sigmoid_, _sigmoid_slope),
+    "relu": (_relu_, _relu_slope),
+    "linear": (_linear_, _linear_slope),
 }
 
 
@@ -218,3 +245,90 @@ def feature_major(grad: np.ndarray) -> np.ndarray:
 def feature_major_steps(grad_z: np.ndarray) -> np.ndarray:
     """Time-major step gradients (T, G, N) as one contiguous (G, T, N) array (one copy)."""
     return np.ascontiguousarray(grad_z.transpose(1, 0, 2))
+
+
+class Workspace:
+    """Large scratch arrays reused across calls instead of allocated afresh.
+
+    The saved gates of a sequence are megabytes; a fresh allocation of that size comes from
+    new pages that the operating system maps (and zeroes) on first touch, which cost about as
+    much as the element-wise work of the steps. The ops take their big buffers from here and
+    give them back when their graph node is freed (``keep_until``), or at the end of the
+    backward pass for its own scratch.
+    """
+
+    def __init__(self, per_shape: int = 8) -> None:
+        self._free: dict[tuple, list[np.ndarray]] = {}
+        self._per_shape = per_shape
+
+    def take(self, shape: tuple, dtype: Any) -> np.ndarray:
+        """An uninitialised array of ``shape`` and ``dtype`` (like ``np.empty``)."""
+        stack = self._free.get((tuple(shape), np.dtype(dtype).str))
+        return stack.pop() if stack else np.empty(shape, dtype=dtype)
+
+    def give(self, *arrays: np.ndarray | None) -> None:
+        """Return arrays taken with ``take``; nothing may use them afterwards."""
+        for array in arrays:
+            if array is not None:
+                stack = self._free.setdefault((array.shape, array.dtype.str), [])
+                if len(stack) < self._per_shape:
+                    stack.append(array)
+
+    def keep_until(self, owner: Any, *arrays: np.ndarray | None) -> None:
+        """Give ``arrays`` back once ``owner`` (what the backward closure holds) is freed."""
+        weakref.finalize(owner, self.give, *arrays)
+
+
+WORKSPACE = Workspace()
+
+
+class Saved:
+    """The arrays a backward closure keeps; they go back to ``WORKSPACE`` when it is freed."""
+
+    __slots__ = ("__weakref__", "arrays")
+
+    def __init__(self, *arrays: np.ndarray | None) -> None:
+        self.arrays = arrays
+        WORKSPACE.keep_until(self, *arrays)
+
+
+def outputs(datas: list[np.ndarray], parents: tuple, backward: Any, op: str) -> list[Tensor]:
+    """Tensors for an op with several outputs that share one backward pass.
+
+    The first output is the op's graph node. Each other output is a node whose only parent
+    is the first: its backward hands its gradient over to the shared backward and passes a
+    zero gradient (a broadcast view, nothing allocated) to the first, so that the shared
+    backward runs even when only another output is used. Being children of the first output,
+    they always run before it. ``backward(grads)`` receives one gradient per output, None for
+    an output the loss does not depend on, and returns one gradient per parent.
+    """
+    handed: dict[int, np.ndarray] = {}
+
+    def first(grad: np.ndarray) -> Any:
+        return backward([grad] + [handed.pop(k, None) for k in range(1, len(datas))])
+
+    head = Tensor.from_op(datas[0], parents, first, op)
+    result = [head]
+    for k, data in enumerate(datas[1:], start=1):
+
+        def hand_over(grad: np.ndarray, k: int = k) -> tuple:
+            handed[k] = grad
+            return (np.broadcast_to(np.zeros((), dtype=grad.dtype), head.shape),)
+
+        result.append(Tensor.from_op(data, (head,), hand_over, f"{op}:{k}"))
+    return result
+
+
+def step_grads(grad: np.ndarray | None) -> tuple:
+    """An output sequence's gradient (N, T, U) as (U, T, N), and the steps it is nonzero at.
+
+    A layer returning only its last output passes a gradient that is zero at all other
+    steps; the reverse loop then skips adding it there.
+    """
+    if grad is None:
+        return None, frozenset()
+    live = np.flatnonzero(grad.any(axis=(0, 2)))
+    g = grad.transpose(2, 1, 0)
+    if len(live) > 1:
+        g = np.ascontiguousarray(g)  # why: per-step (U, N) slices of a (N, T, U) array gather
+    return g, frozenset(live.tolist())

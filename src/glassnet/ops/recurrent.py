@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 
 from glassnet.ops import _recurrent_core as core
-from glassnet.ops.shape import getitem, transpose
 from glassnet.tensor import Tensor, is_grad_enabled
 
 __all__ = ["gru", "lstm", "simple_rnn"]
@@ -92,7 +91,7 @@ def _simple_rnn_forward(kwb, xh, f, keep, forward) -> np.ndarray:
     hs, rows = xh[f + 1 :], kwb.shape[1]
     new = np.empty((xh.shape[1] - 1, kwb.shape[0], xh.shape[2]), dtype=xh.dtype)
     for t in range(new.shape[0]):
-        a = np.matmul(kwb, xh[:rows, t], out=new[t])
+        a = np.dot(kwb, xh[:rows, t], out=new[t])
         hs[:, t + 1] = forward(a, a)
         core.carry(hs[:, t + 1], hs[:, t], keep, t)
     return new
@@ -113,7 +112,7 @@ def _simple_rnn_backward(grad, new, k, keep, derivative) -> tuple:
 
 # ---------------------------------------------------------------------------- lstm
 # Internal gate order [o, i, f, c]: the sigmoid gates [o, i, f] side by side for the forward
-# pass, the gates whose gradient scales with dL/dc, [i, f, c], side by side for the backward.
+# pass, the gates whose gradient scales with dL/dc', [i, f, c], side by side for the backward.
 _LSTM_ORDER = (3, 0, 1, 2)
 
 
@@ -134,8 +133,9 @@ def lstm(
         dzc = dc' * i * g'(cc),  dzo = dh * g(c_t) * s'(o)
         dL/dh_{t-1} = dz @ U^T,  dL/dc_{t-1} = dc' * f,  dL/dx_t = dz @ W^T
         dL/dW = sum_t x_t^T @ dz_t,  dL/dU = sum_t h_{t-1}^T @ dz_t,  dL/db = sum_t dz_t
-      The factors of dc' and dh above (cc * s'(i), ..., o * g'(c_t)) depend on the forward
-      pass only; they are computed for all steps at once before the reverse loop.
+
+    With the default activations one tanh gives every gate: the sigmoid rows of the weights
+    are pre-scaled by 1/2, and s(z) = (1 + tanh(z / 2)) / 2.
 
     Args:
         x: the input sequence.
@@ -163,103 +163,114 @@ def lstm(
     fast = activation == "tanh" and recurrent_activation == "sigmoid"
     scale = np.where(np.arange(4 * u) < 3 * u, 0.5, 1.0) if fast else None
     kwb = core.fused_weights(kernel.data, bias.data, recurrent.data, order, scale)
-    gates, slopes, act_c = _lstm_forward(kwb, xh, f, keep, act, rec, fast)
+    gates, act_c = _lstm_forward(kwb, xh, f, keep, act[0], rec[0], fast)
+    saved = core.Saved(gates, *_lstm_factors(gates, act_c, xh, f, act[1], rec[1]))
 
-    def backward(grad):
+    def backward(grads):
         k = np.ascontiguousarray(recurrent.data[:, order])
-        grad_z, dh, dc = _lstm_backward(grad, gates, slopes, act_c, xh, f, k, keep, act[1])
-        grad_z = core.feature_major_steps(grad_z)
+        grad_z, dh, dc = _lstm_backward(grads, *saved.arrays, k, keep)
         grads = core.keras_columns(core.weight_grads(grad_z, xh, 0, f + 1 + u), order)
         grad_x = core.input_grad(grad_z, kernel.data[:, order]) if x.requires_grad else None
+        core.WORKSPACE.give(grad_z)
         return grad_x, grads[:f], grads[f + 1 :], grads[f], dh.T, dc.T
 
     parents = (x, kernel, recurrent, bias, h0, c0)
-    both = Tensor.from_op(xh[f + 1 :, 1:], parents, backward, "lstm")
-    return [transpose(getitem(both, slice(0, u)), (2, 1, 0)),
-            transpose(getitem(both, slice(u, 2 * u)), (2, 1, 0))]  # fmt: skip
+    seqs = [xh[f + 1 : f + 1 + u, 1:].transpose(2, 1, 0), xh[f + 1 + u :, 1:].transpose(2, 1, 0)]
+    return core.outputs(seqs, parents, backward, "lstm")
 
 
 def _lstm_forward(kwb, xh, f, keep, act, rec, fast) -> tuple:
-    """Run the steps, writing h_t and c_t into xh.
+    """Run the steps, writing h_t and c_t into xh; return the gates and g(c_t).
 
-    Returns the gates [o, i, f, cc] (T, 4U, N), their derivatives [s'(o), s'(i), s'(f),
-    g'(cc)] (T, 4U, N) when a gradient will be needed (else None), and g(c_t) (T, U, N).
-    ``fast`` (sigmoid gates, tanh cell): kwb's sigmoid rows come pre-scaled by 1/2, so one
-    tanh y over all gates gives every activation (sigmoid = (1 + y) / 2, sigmoid' =
-    (1 - y**2) / 4, tanh' = 1 - y**2).
+    gates (T, 4U, N) holds [o, i, f, cc] of every step, act_c (T, U, N) g(c_t) of the new
+    (unmasked) c_t. ``fast`` (sigmoid gates, tanh cell): kwb's sigmoid rows come pre-scaled
+    by 1/2, so one tanh y over all gates gives them all (sigmoid = (1 + y) / 2).
     """
     g, rows = kwb.shape
     u, steps, n = g // 4, xh.shape[1] - 1, xh.shape[2]
     hs, cs = xh[f + 1 : f + 1 + u], xh[f + 1 + u :]
-    gates = np.empty((steps, g, n), dtype=xh.dtype)
-    slopes = np.empty_like(gates) if is_grad_enabled() else None
-    act_c = np.empty((steps, u, n), dtype=xh.dtype)  # g(c_t) of the new (unmasked) c_t
-    c, i_cc = np.array(cs[:, 0]), np.empty((u, n), dtype=xh.dtype)
+    mul, tanh, dot = np.multiply, np.tanh, np.dot
+    gates = core.WORKSPACE.take((steps, g, n), xh.dtype)
+    act_c = core.WORKSPACE.take((steps, u, n), xh.dtype)
+    blocks = gates.reshape(steps, 4, u, n)  # a view: per step, [o, i, f, cc] in one go
+    sigmoids = gates.reshape(steps, 4 * u * n)[:, : 3 * u * n]  # the rows [o, i, f], flat
+    c, i_cc = np.array(cs[:, 0]), np.empty((u, n), xh.dtype)
     for t in range(steps):
-        zt = np.matmul(kwb, xh[:rows, t], out=gates[t])
-        _lstm_activate(zt, None if slopes is None else slopes[t], act, rec, fast)
-        c_prev, c = c, zt[2 * u : 3 * u] * c
-        c += np.multiply(zt[u : 2 * u], zt[3 * u :], out=i_cc)
-        np.multiply(zt[:u], act[0](c, act_c[t]), out=hs[:, t + 1])
+        z = dot(kwb, xh[:rows, t], out=gates[t])  # why: np.dot has less overhead than @
+        o, i, fg, cc = blocks[t]
+        if fast:
+            tanh(z, out=z)
+            sig = sigmoids[t]
+            sig += 1
+            sig *= 0.5
+        else:
+            rec(z[: 3 * u], z[: 3 * u])
+            act(cc, cc)
+        c_prev, c = c, mul(fg, c)
+        c += mul(i, cc, out=i_cc)
+        mul(o, act(c, act_c[t]), out=hs[:, t + 1])
         if keep is not None:
             core.carry(hs[:, t + 1], hs[:, t], keep, t)
             core.carry(c, c_prev, keep, t)
         cs[:, t + 1] = c
-    return gates, slopes, act_c
+    return gates, act_c
 
 
-def _lstm_activate(zt, slope, act, rec, fast) -> None:
-    """Activate one step's gates in place; write their derivatives into ``slope``."""
-    u = zt.shape[0] // 4
-    if fast:
-        np.tanh(zt, out=zt)
-        if slope is not None:
-            np.multiply(zt, zt, out=slope)
-            np.subtract(1, slope, out=slope)
-            slope[: 3 * u] *= 0.25
-        zt[: 3 * u] += 1
-        zt[: 3 * u] *= 0.5
-        return
-    rec[0](zt[: 3 * u], zt[: 3 * u])
-    act[0](zt[3 * u :], zt[3 * u :])
-    if slope is not None:
-        slope[: 3 * u] = rec[1](zt[: 3 * u])
-        slope[3 * u :] = act[1](zt[3 * u :])
+def _lstm_factors(gates, act_c, xh, f, act_d, rec_d) -> tuple:
+    """The factors of the backward pass that depend on the forward pass only, for all steps.
 
-
-def _lstm_backward(grad, gates, slopes, act_c, xh, f, k, keep, act_d) -> tuple:
-    """BPTT: dL/d(pre-activations) (G, T, N) and the gradients reaching h_0 and c_0."""
+    factors (T, 4U, N) = [g(c_t) s'(o), cc s'(i), c_{t-1} s'(f), i g'(cc)]
+    dc_dh (T, U, N)    = o g'(c_t)
+    Whole-sequence operations (a few large calls instead of many small ones per step);
+    None when no gradient will be computed.
+    """
+    if not is_grad_enabled():
+        core.WORKSPACE.give(act_c)
+        return None, None
     steps, g, n = gates.shape
     u = g // 4
-    cs = xh[f + 1 + u :]
-    gh, gc = grad[:u], grad[u:]
-    live_h, live_c = gh.any(axis=(0, 2)), gc.any(axis=(0, 2))
-    grad_z = np.empty_like(gates)
-    dh, dc = np.zeros((u, n), dtype=gates.dtype), np.zeros((u, n), dtype=gates.dtype)
+    factors = core.WORKSPACE.take(gates.shape, gates.dtype)
+    rec_d(gates[:, : 3 * u], out=factors[:, : 3 * u])
+    act_d(gates[:, 3 * u :], out=factors[:, 3 * u :])
+    factors[:, :u] *= act_c
+    factors[:, u : 2 * u] *= gates[:, 3 * u :]
+    factors[:, 2 * u : 3 * u] *= xh[f + 1 + u :, :steps].transpose(1, 0, 2)
+    factors[:, 3 * u :] *= gates[:, u : 2 * u]
+    dc_dh = act_d(act_c, out=act_c)
+    dc_dh *= gates[:, :u]
+    return factors, dc_dh
+
+
+def _lstm_backward(grads, gates, factors, dc_dh, k, keep) -> tuple:
+    """BPTT over the steps: dz (4U, T, N) and the gradients reaching h_0 and c_0.
+
+    Per step, with the forward pass's factors:  dc' = dc + dh * dc_dh,
+    dz = [dh, dc', dc', dc'] * factors,  dL/dh_{t-1} = U @ dz,  dL/dc_{t-1} = dc' * f.
+    """
+    steps, g, n = gates.shape
+    u = g // 4
+    gh, live_h = core.step_grads(grads[0])
+    gc, live_c = core.step_grads(grads[1])
+    grad_z = core.WORKSPACE.take((g, steps, n), gates.dtype)
+    blocks = grad_z.reshape(4, u, steps, n)  # a view: grad_z is contiguous
+    mul, dtype = np.multiply, gates.dtype
+    dh, dc = np.zeros((u, n), dtype=dtype), np.zeros((u, n), dtype=dtype)
     for t in range(steps - 1, -1, -1):
-        if live_h[t]:
+        if t in live_h:
             dh = dh + gh[:, t]
-        if live_c[t]:
+        if t in live_c:
             dc = dc + gc[:, t]
         if keep is not None:
             (dh, dh_past), (dc, dc_past) = (
                 core.split_grad(dh, keep, t),
                 core.split_grad(dc, keep, t),
             )
-        z, slope, dz = gates[t], slopes[t], grad_z[t]
-        dc_full = act_d(act_c[t])
-        dc_full *= z[:u]
-        dc_full *= dh
+        dc_full = mul(dh, dc_dh[t])
         dc_full += dc
-        np.multiply(dh, act_c[t], out=dz[:u])  # dz_o = dh * g(c_t) * s'(o)
-        dz[:u] *= slope[:u]
-        np.multiply(z[3 * u :], slope[u : 2 * u], out=dz[u : 2 * u])  # cc * s'(i)
-        np.multiply(cs[:, t], slope[2 * u : 3 * u], out=dz[2 * u : 3 * u])  # c_{t-1} * s'(f)
-        np.multiply(z[u : 2 * u], slope[3 * u :], out=dz[3 * u :])  # i * g'(cc)
-        ifc = dz[u:].reshape(3, u, n)
-        ifc *= dc_full
-        dh = k @ dz
-        dc = dc_full * z[2 * u : 3 * u]
+        mul(dh, factors[t, :u], out=blocks[0, :, t])
+        mul(factors[t, u:].reshape(3, u, n), dc_full, out=blocks[1:, :, t])
+        dh = np.dot(k, grad_z[:, t])
+        dc = mul(dc_full, gates[t, 2 * u : 3 * u])
         if keep is not None:
             dh += dh_past
             dc += dc_past

@@ -202,15 +202,16 @@ class RNN(Layer):
             x = ops.getitem(x, (slice(None), slice(None, None, -1)))
             mask = None if mask is None else mask[:, ::-1]
         seqs, outputs = self._run(x, states, mask, training)
-        last_states = [ops.getitem(s, (slice(None), -1)) for s in seqs]
         if self.stateful:
-            self.states = [s.data.copy() for s in last_states]
+            self.states = [s.data[:, -1].copy() for s in seqs]
         output = outputs if self.return_sequences else ops.getitem(outputs, (slice(None), -1))
         if self.activity_regularizer is not None:
             self._activity_losses = [self.activity_regularizer(output)]
         if self.return_sequences and mask is not None:
             output = attach_mask(output, mask[:, ::-1] if self.go_backwards else mask)
-        return [output, *last_states] if self.return_state else output
+        if not self.return_state:
+            return output
+        return [output, *[ops.getitem(s, (slice(None), -1)) for s in seqs]]
 
     def _run(self, x: Tensor, states: list[Tensor], mask: Any, training: Any) -> tuple:
         """(state sequences [(N, T, size)], output sequence (N, T, U)) after masking rules."""
