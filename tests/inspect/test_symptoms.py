@@ -89,6 +89,9 @@ def test_underfitting_only_without_a_more_specific_cause():
     assert symptoms.underfitting(still_falling) is None
     good = Evidence(losses=[0.69, 0.3, 0.2, 0.2], baseline=0.69, loss_now=0.2)
     assert symptoms.underfitting(good) is None
+    assert symptoms.underfitting(Evidence(losses=[0.6], baseline=0.69, loss_now=0.6)) is None
+    untrained = symptoms.underfitting(Evidence(baseline=0.69, loss_now=0.69))
+    assert untrained is not None and "no longer falling" not in untrained.message
     dead = Evidence(layers=_layers([1, 1], dead=[1.0, 0.0]), baseline=0.69, loss_now=0.69)
     assert [f.name for f in run_checks(dead)] == ["dead_relu"]
 

@@ -213,17 +213,18 @@ def underfitting(ev: Evidence) -> Finding | None:
         return None
     skill = 1.0 - ev.loss_now / ev.baseline
     losses = ev.losses or []
-    if len(losses) >= 4:
+    if skill >= 0.5 or len(losses) == 1:  # why: after one epoch it is too early to tell
+        return None
+    if len(losses) >= 2:
         q = max(1, len(losses) // 4)
         recent = (losses[-q - 1] - losses[-1]) / max(abs(losses[-q - 1]), 1e-12)
         if recent > 0.02:  # why: still improving: more epochs may fix it, not a finding yet
             return None
-    if skill >= 0.5:
-        return None
+    trend = ", and it is no longer falling" if losses else ""
     return Finding(
         "underfitting",
         f"the model's loss ({ev.loss_now:.4g}) is {100 * (1 - skill):.0f}% of the loss of "
-        f"always predicting the same thing ({ev.baseline:.4g}), and it is no longer falling.",
+        f"always predicting the same thing ({ev.baseline:.4g}){trend}.",
         {"loss": ev.loss_now, "constant_prediction_loss": ev.baseline, "skill": skill},
     )
 
