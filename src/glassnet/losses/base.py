@@ -244,6 +244,9 @@ def reduce_weighted_values(
     values = losses if weights is None else losses * weights
     if reduction == "none":
         return values
+    if weights is None and reduction != "sum" and values.size:
+        # why: with no weights every mean reduction is the plain mean: one node, not two.
+        return ops.mean(values)
     total = ops.sum(values)
     if reduction == "sum":
         return total

@@ -1,0 +1,61 @@
+"""Fused loss nodes: a whole loss formula as one graph node with one hand-written backward.
+
+Written out of ops, binary cross-entropy on probabilities is twelve graph nodes (clip, two
+logs, two negations, ``1 - p``, ``1 - t``, two products, a sum, the mean over features) with
+an array each; on a small network that bookkeeping costs more than the network itself. Each node here computes the same
+numbers in one forward and one backward. The composed version stays the test reference
+(``tests/losses/test_fused.py``), as STYLE asks of every fused backward.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.ops.activation import _stable_sigmoid
+from glassnet.tensor import Tensor
+
+
+def binary_crossentropy_mean(
+    t: Tensor, y_pred: Tensor, from_logits: bool, epsilon: float, axis: int
+) -> Tensor:
+    """Binary cross-entropy of targets ``t`` and predictions ``y_pred``, averaged over ``axis``.
+
+    Probabilities are clipped to ``[epsilon, 1 - epsilon]`` first, as Keras does; past the
+    clip the gradient is 0 (bounds inclusive, as ``ops.clip``). Logits never overflow.
+
+    Math (F = size of axis; probabilities y, p = clip(y, eps, 1 - eps)):
+        l_j    = -(t_j * log(p_j) + (1 - t_j) * log(1 - p_j)),   loss = sum_j l_j / F
+        dl_j/dy_j = [eps <= y_j <= 1 - eps] * ((1 - t_j) / (1 - p_j) - t_j / p_j)
+        dl_j/dt_j = log(1 - p_j) - log(p_j)
+    Math (logits x):
+        l_j    = max(x_j, 0) - t_j * x_j + log(1 + exp(-|x_j|))
+        dl_j/dx_j = sigmoid(x_j) - t_j,   dl_j/dt_j = -x_j
+    and dL/dy_j = dL/dloss * dl_j/dy_j / F (the same for t).
+
+    Shape:
+        t, y_pred: the same shape.  Output: that shape without ``axis`` (a non-negative int).
+    """
+    x, target = y_pred.data, t.data
+    if from_logits:
+        terms = np.maximum(x, 0) - target * x + np.log1p(np.exp(-np.abs(x)))
+    else:
+        p = np.clip(x, epsilon, 1.0 - epsilon)
+        terms = -(target * np.log(p) + (1.0 - target) * np.log(1.0 - p))
+    count = x.shape[axis]
+    # why: np.add.reduce / count is what ops.mean computes, so the values are the same.
+    losses = np.asarray(np.add.reduce(terms, axis=axis) / count, dtype=x.dtype)
+
+    def backward(grad):
+        g = np.expand_dims(grad, axis) / count
+        grad_t = grad_y = None
+        if y_pred.requires_grad:
+            if from_logits:
+                grad_y = g * (_stable_sigmoid(x) - target)
+            else:
+                inside = (x >= epsilon) & (x <= 1.0 - epsilon)
+                grad_y = g * ((1.0 - target) / (1.0 - p) - target / p) * inside
+        if t.requires_grad:
+            grad_t = g * (-x if from_logits else np.log(1.0 - p) - np.log(p))
+        return grad_t, grad_y
+
+    return Tensor.from_op(losses, (t, y_pred), backward, "binary_crossentropy")

@@ -1,0 +1,84 @@
+"""The fused binary cross-entropy node against its composed reference (the same formula written
+out of ops, as binary_crossentropy was before fusing) and against finite differences, for both
+inputs (targets too: soft targets from another network need their gradient)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import glassnet
+from glassnet import ops
+from glassnet.losses import EPSILON, binary_crossentropy
+from glassnet.losses._fused import binary_crossentropy_mean
+from glassnet.tensor import iter_graph
+
+
+def composed(t, y_pred, from_logits, axis):
+    """The composed reference: mean over axis of -(t log p + (1 - t) log(1 - p)), from ops."""
+    if from_logits:
+        neg_log_p, neg_log_q = ops.softplus(-y_pred), ops.softplus(y_pred)
+    else:
+        p = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        neg_log_p, neg_log_q = -ops.log(p), -ops.log(1.0 - p)
+    return ops.mean(t * neg_log_p + (1.0 - t) * neg_log_q, axis=axis)
+
+
+def fused(t, y_pred, from_logits, axis):
+    return binary_crossentropy_mean(t, y_pred, from_logits, EPSILON, axis)
+
+
+def _inputs(rng, from_logits, dtype):
+    shape = (5, 3, 4)
+    t = rng.uniform(0, 1, size=shape)  # soft targets, and some hard ones
+    t[:, 0] = rng.integers(0, 2, size=(5, 4))
+    if from_logits:
+        y = rng.normal(scale=4.0, size=shape)
+    else:
+        y = rng.uniform(0.02, 0.98, size=shape)
+        # at and beyond the clip bounds, where the gradient must be 0 (or pass, inclusive)
+        y[0, 0, :] = [0.0, 1.0, -0.5, 1.5]
+        y[1, 0, :2] = [EPSILON, 1.0 - EPSILON]
+    return t.astype(dtype), y.astype(dtype)
+
+
+def _run(fn, t, y, upstream):
+    tt = glassnet.tensor(t, requires_grad=True)
+    yy = glassnet.tensor(y, requires_grad=True)
+    out = fn(tt, yy)
+    (out * glassnet.tensor(upstream)).sum().backward()
+    return out.numpy(), tt.grad, yy.grad
+
+
+@pytest.mark.parametrize("axis", [2, 1, 0])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_fused_bce_matches_composed_forward_and_both_gradients(rng, from_logits, dtype, axis):
+    t, y = _inputs(rng, from_logits, dtype)
+    upstream = rng.normal(size=np.delete(t.shape, axis)).astype(dtype)
+    ours = _run(lambda a, b: fused(a, b, from_logits, axis), t, y, upstream)
+    ref = _run(lambda a, b: composed(a, b, from_logits, axis), t, y, upstream)
+    rtol = 1e-6 if dtype == np.float32 else 1e-12
+    for name, mine, theirs in zip(("loss", "grad t", "grad y_pred"), ours, ref):
+        assert mine.dtype == dtype and mine.shape == theirs.shape, name
+        np.testing.assert_allclose(mine, theirs, rtol=rtol, atol=rtol, err_msg=name)
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_fused_bce_gradients_against_finite_differences(rng, from_logits):
+    t, y = _inputs(rng, from_logits, np.float64)
+    if not from_logits:
+        y = np.clip(y, 0.05, 0.95)  # finite differences need a smooth neighbourhood
+    assert glassnet.gradcheck(lambda a, b: fused(a, b, from_logits, 1), t, y, atol=1e-7, rtol=1e-5)
+
+
+def test_fused_bce_gradient_is_zero_past_the_clip():
+    y = glassnet.tensor([[0.0, 1.0, 2.0, -1.0]], requires_grad=True)
+    binary_crossentropy(glassnet.tensor([[1.0, 0.0, 0.0, 1.0]]), y).sum().backward()
+    np.testing.assert_array_equal(y.grad, np.zeros((1, 4), np.float32))
+
+
+def test_binary_crossentropy_is_one_graph_node():
+    y = glassnet.tensor([[0.3], [0.8]], requires_grad=True)
+    loss = binary_crossentropy(np.array([0.0, 1.0]), y)
+    assert [node._op for node in iter_graph(loss)] == ["leaf", "binary_crossentropy"]
