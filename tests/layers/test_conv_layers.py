@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -329,3 +330,17 @@ def test_conv2d_shape_errors_name_the_layer():
         ShapeError, match=r"DepthwiseConv2D 'd1': expected spatial sizes of at least"
     ):
         DepthwiseConv2D(4, name="d1")(np.zeros((1, 3, 3, 2), np.float32))
+
+
+@pytest.mark.parametrize(
+    ("cls", "args", "keras_name"),
+    [
+        (Conv1D, (2, 3), "conv1d"),
+        (Conv2D, (2, 3), "conv2d"),
+        (Conv2DTranspose, (2, 3), "conv2d_transpose"),
+        (DepthwiseConv2D, (3,), "depthwise_conv2d"),
+        (SeparableConv2D, (2, 3), "separable_conv2d"),
+    ],
+)
+def test_conv_layers_get_keras_automatic_names(cls, args, keras_name):
+    assert re.fullmatch(rf"{keras_name}(_\d+)?", cls(*args).name)

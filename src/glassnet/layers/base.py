@@ -35,7 +35,9 @@ _name_counts: dict[str, int] = {}
 
 
 def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    """Keras's ``to_snake_case``: 'Conv2D' -> 'conv2d', 'Conv2DTranspose' -> 'conv2d_transpose'."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def unique_name(prefix: str) -> str:
