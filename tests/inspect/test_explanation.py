@@ -93,3 +93,17 @@ def test_explain_errors(model, rng):
     bare = Model(inputs, Dense(1, name="d")(inputs))
     with pytest.raises(ConfigError, match="needs a compiled model"):
         explain(bare, x, layer="d", unit=0, y=[1.0, 2.0])
+
+
+def test_explain_in_a_functional_model_with_two_outputs(rng):
+    inputs = Input(shape=(3,))
+    hidden = Dense(4, activation="relu", name="shared")(inputs)
+    model = Model(inputs, [Dense(1, name="value")(hidden),
+                           Dense(2, activation="softmax", name="kind")(hidden)])  # fmt: skip
+    model.compile(optimizer="adam", loss=["mse", "sparse_categorical_crossentropy"])
+    x = rng.normal(size=(4, 3)).astype(np.float32)
+    targets = [rng.normal(size=(4, 1)), np.array([0, 1, 1, 0])]
+    e = explain(model, x, layer="shared", unit=3, y=targets, sample=1, print_fn=None)
+    assert e.autograd_difference < 1e-6
+    loss = model.compute_loss([t[1:2] for t in targets], model(x[1:2]))
+    assert e.loss == pytest.approx(float(loss.data), rel=1e-6)

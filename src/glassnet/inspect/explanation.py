@@ -174,9 +174,18 @@ def _find_layer(model: Layer, layer: str | int | Layer) -> Layer:
     )
 
 
-def _one_sample(data: Any, sample: int, name: str) -> np.ndarray:
+def _one_sample(data: Any, sample: int, name: str) -> Any:
+    """Row ``sample`` of ``data`` as a batch of one (of each array, for several in/outputs)."""
+    if isinstance(data, dict):
+        return {k: _one_sample(v, sample, f"{name}[{k!r}]") for k, v in data.items()}
+    if (
+        isinstance(data, (list, tuple))
+        and data
+        and all(isinstance(d, (np.ndarray, Tensor)) for d in data)
+    ):
+        return [_one_sample(d, sample, f"{name}[{i}]") for i, d in enumerate(data)]
     array = np.asarray(data.data if isinstance(data, Tensor) else data)
-    if array.ndim <= 1 and name == "x":
+    if array.ndim <= 1 and name.startswith("x"):
         array = array[None]
     if array.ndim == 0 or not -len(array) <= sample < len(array):
         raise ShapeError(
