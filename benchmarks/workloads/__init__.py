@@ -21,6 +21,7 @@ REGISTRY: dict[str, str] = {
     "mnist_mlp_predict": "benchmarks.workloads.mnist_mlp_predict",
     "lenet": "benchmarks.workloads.lenet",
     "cifar_cnn": "benchmarks.workloads.cifar_cnn",
+    "lstm": "benchmarks.workloads.lstm",
 }
 
 

@@ -11,12 +11,14 @@ sum over steps and samples is one matrix product over T*N columns:
          [ h_t  (U rows) ]   h_0 in column 0, h_t (after step t) in column t
          [ c_t  (U rows) ]   LSTM only
 
-    forward:   projections of step t = [W; b]^T @ xh[:F+1, t]        (T products, batched)
-    backward:  dL/d[W; b; U] = dZ @ xh[:F+1+U, :T]^T,  dL/dx = W @ dZ  (one product each)
+    forward, step t:  gates' pre-activations = [W; b; U]^T @ xh[:F+1+U, t]   (one product)
+                      (the GRU, which needs x's and h's parts apart, projects x for all
+                      steps at once and adds U^T h per step)
+    backward:         dL/d[W; b; U] = dZ @ xh[:F+1+U, :T]^T                   (one product)
 
 with dZ (G, T, N) the gradients of the gates' pre-activations (each step writes its (G, N)
-slice; the products then run over T*N columns at once). The output sequence (N, T, U)
-is a transposed view of the h rows, and a recurrent layer stacked on top copies those rows
+slice; the product then runs over T*N columns at once). The output sequence (N, T, U) is a
+transposed view of the h rows, and a recurrent layer stacked on top copies those rows
 straight into its own ``xh``.
 """
 
@@ -240,11 +242,6 @@ def carry(new: np.ndarray, old: np.ndarray, keep: Any, t: int) -> None:
 def feature_major(grad: np.ndarray) -> np.ndarray:
     """A gradient (N, T, U) as a contiguous (U, T, N) array (no copy when it already is one)."""
     return np.ascontiguousarray(grad.transpose(2, 1, 0))
-
-
-def feature_major_steps(grad_z: np.ndarray) -> np.ndarray:
-    """Time-major step gradients (T, G, N) as one contiguous (G, T, N) array (one copy)."""
-    return np.ascontiguousarray(grad_z.transpose(1, 0, 2))
 
 
 class Workspace:

@@ -1,17 +1,18 @@
 """Recurrent ops: a whole SimpleRNN, LSTM or GRU layer over a sequence as one graph node.
 
-Each op computes the input projection of every step in one batched product, then runs the
-recurrence in a Python loop over time whose steps are whole-array NumPy calls. Its backward
-pass is backpropagation through time written out by hand: one reverse loop over the steps
-for the state gradients, then the weight gradients summed over all steps in single products.
-One node per layer, instead of a dozen per step, is what lets a NumPy LSTM train about as fast
-as PyTorch's fused kernel. The composed cells of ``glassnet.layers`` (``LSTMCell`` and
+Each op runs the recurrence in a Python loop over time whose steps are whole-array NumPy
+calls (one matrix product for all gates of a step, then the element-wise gate maths). Its
+backward pass is backpropagation through time written out by hand: one reverse loop over the
+steps for the state gradients, then the weight gradients summed over all steps and samples in
+a single product (layout: ``ops/_recurrent_core.py``). One node per layer, instead of a dozen
+per step, is what lets a NumPy LSTM train near the speed of PyTorch's fused kernel
+(benchmarks/README.md, workload ``lstm``). The composed cells of ``glassnet.layers`` (``LSTMCell`` and
 friends, built from primitive ops) compute the same thing step by step and are the reference
 these ops are tested against, with PyTorch.
 
 Weights use Keras's layout: kernel (F, G*U), recurrent_kernel (U, G*U), gate blocks in the
-order LSTM [i, f, c, o], GRU [z, r, h] (see ``glassnet.layers.recurrent`` for the mapping to
-PyTorch's).
+order LSTM [i, f, c, o], GRU [z, r, h] (``glassnet.layers.recurrent.torch_layout`` maps them
+to PyTorch's).
 
 Masking: ``mask`` (N, T) bool. Where ``mask[n, t]`` is False the step is skipped for sample n:
 its states are carried over unchanged (h_t = h_{t-1}, c_t = c_{t-1}), Keras's rule. The ops
@@ -167,11 +168,13 @@ def lstm(
     saved = core.Saved(gates, *_lstm_factors(gates, act_c, xh, f, act[1], rec[1]))
 
     def backward(grads):
-        k = np.ascontiguousarray(recurrent.data[:, order])
-        grad_z, dh, dc = _lstm_backward(grads, *saved.arrays, k, keep)
+        # why: one product per step gives dL/dh_{t-1} and, below it, dL/dx_t (stacked weights)
+        weights = [recurrent.data, kernel.data] if x.requires_grad else [recurrent.data]
+        k = np.ascontiguousarray(np.concatenate(weights)[:, order])
+        grad_z, grad_hx, dh, dc = _lstm_backward(grads, *saved.arrays, k, keep)
         grads = core.keras_columns(core.weight_grads(grad_z, xh, 0, f + 1 + u), order)
-        grad_x = core.input_grad(grad_z, kernel.data[:, order]) if x.requires_grad else None
         core.WORKSPACE.give(grad_z)
+        grad_x = grad_hx[:, u:].transpose(2, 0, 1) if x.requires_grad else None
         return grad_x, grads[:f], grads[f + 1 :], grads[f], dh.T, dc.T
 
     parents = (x, kernel, recurrent, bias, h0, c0)
@@ -242,13 +245,16 @@ def _lstm_factors(gates, act_c, xh, f, act_d, rec_d) -> tuple:
 
 
 def _lstm_backward(grads, gates, factors, dc_dh, k, keep) -> tuple:
-    """BPTT over the steps: dz (4U, T, N) and the gradients reaching h_0 and c_0.
+    """BPTT over the steps. Per step, with the forward pass's factors:
+        dc' = dc + dh * dc_dh,  dz = [dh, dc', dc', dc'] * factors,
+        [dL/dh_{t-1}; dL/dx_t] = k @ dz  (k = [U; W], or U alone),  dL/dc_{t-1} = dc' * f.
 
-    Per step, with the forward pass's factors:  dc' = dc + dh * dc_dh,
-    dz = [dh, dc', dc', dc'] * factors,  dL/dh_{t-1} = U @ dz,  dL/dc_{t-1} = dc' * f.
+    Returns dz (4U, T, N), the products k @ dz of every step (T, rows of k, N), and the
+    gradients reaching h_0 and c_0.
     """
     steps, g, n = gates.shape
     u = g // 4
+    grad_hx = np.empty((steps, k.shape[0], n), dtype=gates.dtype)
     gh, live_h = core.step_grads(grads[0])
     gc, live_c = core.step_grads(grads[1])
     grad_z = core.WORKSPACE.take((g, steps, n), gates.dtype)
@@ -269,12 +275,12 @@ def _lstm_backward(grads, gates, factors, dc_dh, k, keep) -> tuple:
         dc_full += dc
         mul(dh, factors[t, :u], out=blocks[0, :, t])
         mul(factors[t, u:].reshape(3, u, n), dc_full, out=blocks[1:, :, t])
-        dh = np.dot(k, grad_z[:, t])
+        dh = np.dot(k, grad_z[:, t], out=grad_hx[t])[:u]
         dc = mul(dc_full, gates[t, 2 * u : 3 * u])
         if keep is not None:
             dh += dh_past
             dc += dc_past
-    return grad_z, dh, dc
+    return grad_z, grad_hx, dh, dc
 
 
 # ---------------------------------------------------------------------------- gru
