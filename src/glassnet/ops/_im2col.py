@@ -187,13 +187,12 @@ def im2col(
     (kh, kw), (ho, wo), (sh, sw), (dh, dw) = kernel_hw, out_hw, strides, dilations
     if c <= 4:
         planes = np.ascontiguousarray(np.moveaxis(xp, -1, 0))  # (C, N, Hp, Wp)
-        cols_t = np.empty((kh, kw, c, n, ho, wo), dtype=xp.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                top, left = i * dh, j * dw
-                rows = slice(top, top + sh * (ho - 1) + 1, sh)
-                cols_t[i, j] = planes[:, :, rows, left : left + sw * (wo - 1) + 1 : sw]
-        return cols_t.reshape(kh * kw * c, n * ho * wo).T
+        p_c, p_n, p_h, p_w = planes.strides
+        view = as_strided(
+            planes, (kh, kw, c, n, ho, wo), (p_h * dh, p_w * dw, p_c, p_n, p_h * sh, p_w * sw),
+            writeable=False,
+        )  # fmt: skip
+        return np.ascontiguousarray(view).reshape(kh * kw * c, n * ho * wo).T
     s_n, s_h, s_w, s_c = xp.strides
     view = as_strided(
         xp, (n, ho, wo, kh, kw, c), (s_n, s_h * sh, s_w * sw, s_h * dh, s_w * dw, s_c),
