@@ -9,7 +9,9 @@ once and reads the peak (``VmHWM``). The figure is the peak above the baseline, 
   data, so the figure includes what the library loads or allocates lazily on first use (PyTorch
   imports about 850 more modules when the first optimizer is built, for example).
 - **warm**: the implementation first trains once on a 256-sample problem, so lazy imports and
-  one-time set-up are in the baseline and the figure is the training's own working memory.
+  one-time set-up are in the baseline, then freed memory is handed back to the OS (glibc
+  ``malloc_trim``) so that the run cannot reuse the warm-up's blocks unseen: the figure is the
+  training's own working memory.
 
 Command line (used by ``python -m benchmarks.run --memory``; the child of one measurement):
 ``python -m benchmarks.memory WORKLOAD IMPL --epochs N [--samples N] [--threads N] [--warm]``.
@@ -18,6 +20,8 @@ Command line (used by ``python -m benchmarks.run --memory``; the child of one me
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import gc
 import json
 import os
@@ -104,6 +108,19 @@ def _status_mib(key: str) -> float:
     return int(kib.group(1)) / 1024
 
 
+def _release_free_memory() -> None:
+    """Hand memory freed by the warm-up back to the OS (glibc ``malloc_trim``), if possible.
+
+    Without it the allocator keeps the warm-up's freed blocks and the measured run reuses
+    them unseen, so a library whose warm-up allocated the same sizes would look free.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the warm figure may read low
+        pass
+
+
 def _import_library(impl: str) -> None:
     if impl == "torch":
         require_torch()
@@ -131,6 +148,7 @@ def _child(argv: Sequence[str] | None = None) -> dict[str, Any]:
             if args.warm:
                 runner(workload.make_problem(samples=WARM_SAMPLES), 1)
             gc.collect()
+            _release_free_memory()
             baseline = _status_mib("VmRSS")
             with open("/proc/self/clear_refs", "w") as clear_refs:
                 clear_refs.write("5")
