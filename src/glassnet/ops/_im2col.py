@@ -22,10 +22,16 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from glassnet._constraints import is_int
 from glassnet.errors import ConfigError, ShapeError
 
 Pads = tuple[tuple[int, int], ...]
+
+
+def is_int(value: Any) -> bool:
+    """True for an int (NumPy integers included), never for a bool."""
+    # why: the same test as glassnet._constraints.is_int, without importing that module
+    # when `import glassnet` loads the ops.
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def int_tuple(op: str, name: str, value: Any, rank: int, minimum: int = 1) -> tuple[int, ...]:
