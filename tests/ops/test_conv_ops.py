@@ -159,3 +159,23 @@ def test_conv_blocks_of_samples_give_the_one_block_result(monkeypatch, x_shape, 
     monkeypatch.setattr(_conv_core, "_BLOCK_BYTES", 1)  # one sample per block
     for ours, reference in zip(run(), whole):
         np.testing.assert_allclose(ours, reference, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("op", "x_shape", "k_shape", "expected"),
+    [
+        (ops.conv2d, (0, 5, 5, 3), (3, 3, 3, 2), (0, 3, 3, 2)),  # empty batch
+        (ops.conv2d, (1, 5, 5, 2), (3, 3, 2, 0), (1, 3, 3, 0)),  # no filters
+        (ops.conv2d, (1, 5, 5, 0), (3, 3, 0, 2), (1, 3, 3, 2)),  # no input channels
+        (ops.conv1d, (2, 5, 3), (3, 3, 0), (2, 3, 0)),
+        (ops.conv2d_transpose, (1, 3, 3, 2), (3, 3, 0, 2), (1, 5, 5, 0)),
+        (ops.conv2d_transpose, (0, 3, 3, 2), (3, 3, 4, 2), (0, 5, 5, 4)),
+    ],
+)
+def test_conv_ops_handle_empty_axes(op, x_shape, k_shape, expected):
+    x, kernel = _tensor(x_shape), _tensor(k_shape, seed=1)
+    y = op(x, kernel)
+    assert y.shape == expected
+    y.sum().backward()
+    assert x.grad.shape == x_shape and kernel.grad.shape == k_shape
+    np.testing.assert_array_equal(y.numpy(), np.zeros(expected, np.float32))

@@ -75,9 +75,9 @@ def conv_forward(
     if groups > 1:
         k3 = kernel.reshape(kh * kw * cg, groups, o // groups).transpose(1, 0, 2)
         y3 = np.matmul(_grouped_cols(xp, geo, groups), k3)  # (G, M, Og)
-        return y3.transpose(1, 0, 2).reshape(-1, o), xp
+        return y3.transpose(1, 0, 2).reshape(y3.shape[1], o), xp
     (ho, wo), n = geo.out_hw, xp.shape[0]
-    k2 = kernel.reshape(-1, o)
+    k2 = kernel.reshape(kh * kw * cg, o)  # NOTE: explicit sizes: -1 fails when o == 0
     y2 = np.empty((n * ho * wo, o), dtype=np.result_type(xp, kernel))
     for block in _sample_blocks(n, ho * wo, k2.shape[0] * xp.itemsize):
         cols = im2col(xp[block], geo.kernel_hw, geo.out_hw, geo.strides, geo.dilations)
@@ -121,7 +121,7 @@ def _grouped_backward(
     """``conv_backward`` with groups: batched GEMMs over the groups, the whole batch at once."""
     kh, kw, cg, o = kernel.shape
     og, n, (ho, wo) = o // groups, x_shape[0], geo.out_hw
-    gg = g2.reshape(-1, groups, og).transpose(1, 0, 2)  # (G, M, Og)
+    gg = g2.reshape(g2.shape[0], groups, og).transpose(1, 0, 2)  # (G, M, Og)
     grad_x = grad_k = None
     if need_kernel:
         cols = _grouped_cols(xp, geo, groups)
@@ -177,7 +177,7 @@ def transpose_forward(
     kh, kw, o, c = kernel.shape
     n, h, w, _ = x.shape
     kt = kernel.reshape(kh * kw, o, c).transpose(0, 2, 1)  # (KH*KW, C, O)
-    blocks = np.matmul(x.reshape(-1, c), kt).reshape(kh * kw, n, h, w, o)
+    blocks = np.matmul(x.reshape(n * h * w, c), kt).reshape(kh * kw, n, h, w, o)
     full = np.zeros(full_shape, dtype=blocks.dtype)
     return col2im(blocks, full, geo.kernel_hw, geo.out_hw, geo.strides, geo.dilations)
 

@@ -10,6 +10,7 @@ conv2d, ``(KH, KW, O, C)`` for conv2d_transpose. PyTorch stores ``(O, C/groups, 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -242,11 +243,11 @@ def conv2d_transpose(
         cols = transpose_cols(fresh_padded(g, crops, full), geo)  # (N*H*W, KH*KW*O)
         grad_x = grad_k = grad_b = None
         if x.requires_grad:
-            grad_x = (cols @ kernel.data.reshape(-1, c)).reshape(x.shape)
+            grad_x = (cols @ kernel.data.reshape(cols.shape[1], c)).reshape(x.shape)
         if kernel.requires_grad:
-            grad_k = (cols.T @ x.data.reshape(-1, c)).reshape(kernel.shape)
+            grad_k = (cols.T @ x.data.reshape(n * h * w, c)).reshape(kernel.shape)
         if bias is not None and bias.requires_grad:
-            g2 = g.reshape(-1, g.shape[-1])
+            g2 = g.reshape(math.prod(g.shape[:-1]), g.shape[-1])
             grad_b = np.ones(g2.shape[0], dtype=g2.dtype) @ g2
         return grad_x, grad_k, grad_b
 
