@@ -13,9 +13,10 @@ makes an identical, unbuilt layer.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,34 @@ __all__ = ["LAYERS", "InputSpec", "Layer"]
 LAYERS = Registry("layer")
 
 _name_counts: dict[str, int] = {}
+
+# One list per first call now running: (layer, its attributes before build) for every layer
+# built inside it, so that a first call that raises leaves no layer built for its bad input.
+_BUILDS: list[list[tuple[Layer, dict[str, Any]]]] = []
+
+
+def _snapshot(layer: Layer) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, list) else v for k, v in vars(layer).items()}
+
+
+@contextlib.contextmanager
+def _undo_builds_on_error() -> Iterator[None]:
+    """Around a layer's first call: if it raises, every layer built inside it (the layer, its
+    cells and wrapped layers, a Sequential's layers) goes back to its state before build."""
+    built: list[tuple[Layer, dict[str, Any]]] = []
+    _BUILDS.append(built)
+    try:
+        yield
+    except BaseException:
+        for layer, before in reversed(built):
+            layer.__dict__.clear()
+            layer.__dict__.update(before)
+        raise
+    else:
+        if len(_BUILDS) > 1:  # an enclosing first call undoes these too if it fails later
+            _BUILDS[-2].extend(built)
+    finally:
+        _BUILDS.pop()
 
 
 def _snake(name: str) -> str:
@@ -103,6 +132,7 @@ class Layer:
     """
 
     _multi_input: bool = False
+    _integer_input: bool = False  # True: integer inputs are ids, kept as integers
 
     def __init__(
         self,
@@ -179,11 +209,18 @@ class Layer:
         if self._multi_input:
             return self._call_on_list(inputs, training, args, kwargs)
         x = self._as_input(inputs)
-        if not self.built:
-            self._build_once(x.shape)
-        if self.input_spec is not None:
+        if self.built:
+            if self.input_spec is not None:
+                self.input_spec.check(self, x.shape)
+            return self.call(x, *args, training=training, **kwargs)
+        if len(x.shape) == 1 and self.input_spec is not None:
+            # why: a rank-1 input (N,) would reach build() as (None,): no feature axis at all.
             self.input_spec.check(self, x.shape)
-        return self.call(x, *args, training=training, **kwargs)
+        with _undo_builds_on_error():
+            self._build_once(x.shape)
+            if self.input_spec is not None:
+                self.input_spec.check(self, x.shape)
+            return self.call(x, *args, training=training, **kwargs)
 
     def _call_on_list(self, inputs: Any, training: bool | None, args: tuple, kwargs: dict) -> Any:
         """``__call__`` of a multi-input layer: convert each input, build on their shapes."""
@@ -194,11 +231,15 @@ class Layer:
                 f"got {got}. Call it as layer([a, b])."
             )
         xs = [self._as_input(x) for x in inputs]
-        if not self.built:
+        if self.built:
+            return self.call(xs, *args, training=training, **kwargs)
+        with _undo_builds_on_error():
             self._build_once([x.shape for x in xs])
-        return self.call(xs, *args, training=training, **kwargs)
+            return self.call(xs, *args, training=training, **kwargs)
 
     def _build_once(self, shape: tuple[int, ...] | list[tuple[int, ...]]) -> None:
+        if _BUILDS:  # inside a first call: remember the layer as it was, to undo the build
+            _BUILDS[-1].append((self, _snapshot(self)))
         if self._multi_input:  # one shape per input
             self._build_input_shape: Any = [(None,) + tuple(s[1:]) for s in shape]
         else:
@@ -207,20 +248,41 @@ class Layer:
         self.built = True
 
     def _as_input(self, inputs: Any) -> Tensor:
+        """``inputs`` as a Tensor with a batch axis, in the layer's dtype.
+
+        Floats and bools become ``self.dtype``; so do integers, unless the layer reads ids
+        (``_integer_input``, e.g. Embedding): NumPy would turn int64 @ float32 into float64.
+        """
+        who = f"{type(self).__name__} '{self.name}'"
         if isinstance(inputs, Tensor):
-            if inputs.dtype.kind == "f" and inputs.dtype != self.dtype:
+            x = inputs
+            if x.dtype.kind in "iub" and not (self._integer_input and x.dtype.kind in "iu"):
+                x = Tensor(x.data.astype(self.dtype))  # integers carry no gradient
+            elif x.dtype.kind == "f" and x.dtype != self.dtype:
                 # why: multiplying by a 1 of the layer's dtype casts and keeps the graph.
-                return ops.multiply(Tensor(np.ones((), self.dtype)), inputs)
-            return inputs
-        array = np.asarray(inputs)
-        if array.dtype.kind not in "biuf":
-            raise TypeError(
-                f"{type(self).__name__} '{self.name}': expected numeric input, got dtype "
-                f"{array.dtype}. Convert the data to numbers first."
+                x = ops.multiply(Tensor(np.ones((), self.dtype)), x)
+        else:
+            try:
+                array = np.asarray(inputs)
+            except (ValueError, TypeError) as err:
+                raise TypeError(
+                    f"{who}: could not turn the input into an array ({err}). Pass one NumPy "
+                    "array with the same number of values in every row."
+                ) from None
+            if array.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"{who}: expected numeric input, got dtype {array.dtype}. Convert the data "
+                    "to numbers first."
+                )
+            if array.dtype.kind in "fb" or not self._integer_input:
+                array = array.astype(self.dtype, copy=False)
+            x = Tensor(array)
+        if x.ndim == 0:
+            raise ShapeError(
+                f"{who}: expected input with a batch axis (N, ...), got a scalar. Pass an "
+                "array of samples, for example np.array([[value]])."
             )
-        if array.dtype.kind == "f" or array.dtype.kind == "b":
-            array = array.astype(self.dtype, copy=False)
-        return Tensor(array)
+        return x
 
     # ------------------------------------------------------------------ weights
     def add_weight(

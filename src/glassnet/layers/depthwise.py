@@ -49,6 +49,14 @@ class _DepthwiseBase(ActivationTail, Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.input_spec = InputSpec(ndim=4)
 
+    def _check_channels(self, input_shape: tuple) -> None:
+        if input_shape[-1] == 0:
+            raise ShapeError(
+                f"{type(self).__name__} '{self.name}': expected at least one input channel, got "
+                f"input of shape {shape_text(input_shape)}. Pass images of shape (N, H, W, C) "
+                "with C >= 1."
+            )
+
     def _spatial(self, input_shape: tuple) -> list[int | None]:
         sizes = zip(input_shape[1:3], self.kernel_size, self.strides, self.dilation_rate)
         out = [args.conv_output_length(n, k, self.padding, s, d) for n, k, s, d in sizes]
@@ -115,6 +123,7 @@ class DepthwiseConv2D(_DepthwiseBase):
 
     def build(self, input_shape: tuple) -> None:
         channels = input_shape[-1]
+        self._check_channels(input_shape)
         self._spatial(input_shape)
         self.kernel = self.add_weight(
             "kernel", self.kernel_size + (channels, self.depth_multiplier),
@@ -178,6 +187,7 @@ class SeparableConv2D(_DepthwiseBase):
 
     def build(self, input_shape: tuple) -> None:
         channels = input_shape[-1]
+        self._check_channels(input_shape)
         self._spatial(input_shape)
         self.depthwise_kernel = self.add_weight(
             "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),

@@ -93,7 +93,7 @@ def softplus(x: Any) -> Tensor:
 
 def _shifted(x: np.ndarray, axis: int) -> np.ndarray:
     # why: subtracting the max keeps exp() <= 1; an all -inf row gets shift 0 instead of nan.
-    m = np.max(x, axis=axis, keepdims=True)
+    m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # initial: an empty axis is fine
     return x - np.where(np.isfinite(m), m, 0).astype(x.dtype)
 
 

@@ -8,6 +8,7 @@ forward and three backward, and sums with BLAS (``ones @ x``) instead of ``np.su
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -49,7 +50,8 @@ def batch_norm(
     for name, p in zip(("gamma", "beta"), params):
         if p is not None and p.shape != (c,):
             raise ShapeError(f"batch_norm: expected {name} of shape ({c},), got {p.shape}.")
-    x2 = x.data.reshape(-1, c) if x.ndim >= 2 else None
+    # NOTE: reshape(-1, c) cannot infer the row count when c == 0 (no channels).
+    x2 = x.data.reshape(math.prod(x.shape[:-1]), c) if x.ndim >= 2 else None
     if x2 is None or x2.shape[0] < 2:
         raise ShapeError(
             f"batch_norm: expected at least 2 values per channel (input (N, ..., C)), got "
@@ -68,7 +70,7 @@ def batch_norm(
         y += beta_t.data
 
     def backward(grad):
-        g2 = grad.reshape(-1, c)
+        g2 = grad.reshape(x2.shape)
         sum_g = ones @ g2
         sum_gx = ones @ (g2 * xhat)
         scale = inv if gamma_t is None else inv * gamma_t.data

@@ -92,7 +92,8 @@ def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A
 def _extreme(x: Any, axis: Axis, keepdims: bool, pick: Any, op: str) -> Tensor:
     x = as_tensor(x)
     axes = normalize_axis(op, axis, x.ndim)
-    if x.size == 0:
+    reduced = x.shape if axes is None else [x.shape[a] for a in axes]
+    if 0 in reduced:  # NOTE: an empty batch is fine when the reduced axes are not empty
         raise ShapeError(f"{op}: expected a non-empty tensor, got shape {x.shape}.")
     y_kept = pick(x.data, axis=axes, keepdims=True)
 
@@ -132,7 +133,7 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     x = as_tensor(x)
     axes = normalize_axis("logsumexp", axis, x.ndim)
     # why: shifting by the max keeps exp() <= 1; a row of all -inf would give -inf - -inf = nan.
-    m = np.max(x.data, axis=axes, keepdims=True)
+    m = np.max(x.data, axis=axes, keepdims=True, initial=-np.inf)  # an empty axis gives -inf
     m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
     with np.errstate(divide="ignore"):
         y_kept = np.log(np.sum(np.exp(x.data - m), axis=axes, keepdims=True)) + m

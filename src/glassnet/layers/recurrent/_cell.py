@@ -21,7 +21,7 @@ import numpy as np
 from glassnet import activations, backend, initializers, ops, regularizers
 from glassnet._constraints import is_real
 from glassnet.layers._checks import BOOL, POSITIVE_INT, Constraint, check_args
-from glassnet.layers.base import Layer
+from glassnet.layers.base import InputSpec, Layer
 from glassnet.ops.recurrent import FUSED_ACTIVATIONS
 from glassnet.tensor import Tensor
 
@@ -83,6 +83,7 @@ class RecurrentCell(Layer):
         self._rng = None if seed is None else np.random.default_rng(seed)
         self._dropout_mask: Any = None
         self._recurrent_dropout_mask: Any = None
+        self.input_spec = InputSpec(ndim=2)  # one time step: (N, F)
 
     # ------------------------------------------------------------------ state
     @property
@@ -111,6 +112,7 @@ class RecurrentCell(Layer):
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight("bias", bias_shape, bias_init, self.bias_regularizer)
+        self.input_spec = InputSpec(ndim=2, axes={-1: input_shape[-1]})
         self.built = True
 
     # ------------------------------------------------------------------ dropout

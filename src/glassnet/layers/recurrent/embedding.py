@@ -49,6 +49,7 @@ class Embedding(Layer):
     """
 
     _constraints = {"input_dim": POSITIVE_INT, "output_dim": POSITIVE_INT, "mask_zero": BOOL}
+    _integer_input = True  # ids stay integers (float32 is exact only up to 2**24)
 
     def __init__(
         self,

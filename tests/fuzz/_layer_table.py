@@ -1,0 +1,76 @@
+"""Every registered layer with a small valid configuration and one valid input shape.
+
+``LAYER_CASES[name] = (make, sample_shape, kind)``: ``make()`` builds a fresh layer,
+``sample_shape`` is one valid sample (no batch axis) and ``kind`` says how it is called:
+``"single"`` (one array), ``"multi"`` (a list of two arrays), ``"cell"`` (``cell(x, states)``),
+``"int"`` (integer ids, Embedding), ``"train"`` (random augmentation: called with training).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from glassnet import layers as L
+
+Case = tuple[Callable[[], Any], tuple[int, ...], str]
+
+SEQ, IMG, VEC = (5, 2), (6, 6, 2), (4,)
+
+LAYER_CASES: dict[str, Case] = {
+    "Activation": (lambda: L.Activation("relu"), VEC, "single"),
+    "Add": (L.Add, VEC, "multi"),
+    "Average": (L.Average, VEC, "multi"),
+    "AveragePooling1D": (L.AveragePooling1D, SEQ, "single"),
+    "AveragePooling2D": (L.AveragePooling2D, IMG, "single"),
+    "BatchNormalization": (L.BatchNormalization, VEC, "single"),
+    "Bidirectional": (lambda: L.Bidirectional(L.SimpleRNN(3)), SEQ, "single"),
+    "Concatenate": (L.Concatenate, VEC, "multi"),
+    "Conv1D": (lambda: L.Conv1D(2, 3), SEQ, "single"),
+    "Conv2D": (lambda: L.Conv2D(2, 3), IMG, "single"),
+    "Conv2DTranspose": (lambda: L.Conv2DTranspose(2, 3, strides=2), (3, 3, 2), "single"),
+    "Cropping2D": (lambda: L.Cropping2D(((1, 1), (1, 1))), IMG, "single"),
+    "Dense": (lambda: L.Dense(3), VEC, "single"),
+    "DepthwiseConv2D": (lambda: L.DepthwiseConv2D(3), IMG, "single"),
+    "Dot": (lambda: L.Dot(axes=1), VEC, "multi"),
+    "Dropout": (lambda: L.Dropout(0.5, seed=0), VEC, "train"),
+    "ELU": (L.ELU, VEC, "single"),
+    "Embedding": (lambda: L.Embedding(10, 3), (5,), "int"),
+    "Flatten": (L.Flatten, (3, 2), "single"),
+    "GRU": (lambda: L.GRU(3), SEQ, "single"),
+    "GRUCell": (lambda: L.GRUCell(3), (2,), "cell"),
+    "GlobalAveragePooling1D": (L.GlobalAveragePooling1D, SEQ, "single"),
+    "GlobalAveragePooling2D": (L.GlobalAveragePooling2D, IMG, "single"),
+    "GlobalMaxPooling1D": (L.GlobalMaxPooling1D, SEQ, "single"),
+    "GlobalMaxPooling2D": (L.GlobalMaxPooling2D, IMG, "single"),
+    "InputLayer": (lambda: L.InputLayer(shape=VEC), VEC, "single"),
+    "LSTM": (lambda: L.LSTM(3, return_sequences=True), SEQ, "single"),
+    "LSTMCell": (lambda: L.LSTMCell(3), (2,), "cell"),
+    "LayerNormalization": (L.LayerNormalization, VEC, "single"),
+    "LeakyReLU": (L.LeakyReLU, VEC, "single"),
+    "Masking": (L.Masking, SEQ, "single"),
+    "MaxPooling1D": (L.MaxPooling1D, SEQ, "single"),
+    "MaxPooling2D": (L.MaxPooling2D, IMG, "single"),
+    "Maximum": (L.Maximum, VEC, "multi"),
+    "Maxout": (lambda: L.Maxout(3, 2), VEC, "single"),
+    "Minimum": (L.Minimum, VEC, "multi"),
+    "Multiply": (L.Multiply, VEC, "multi"),
+    "PReLU": (L.PReLU, VEC, "single"),
+    "RNN": (lambda: L.RNN(L.SimpleRNNCell(3)), SEQ, "single"),
+    "RandomFlip": (lambda: L.RandomFlip(seed=0), IMG, "train"),
+    "RandomRotation": (lambda: L.RandomRotation(0.2, seed=0), IMG, "train"),
+    "RandomTranslation": (lambda: L.RandomTranslation(0.2, 0.2, seed=0), IMG, "train"),
+    "RandomZoom": (lambda: L.RandomZoom(0.2, seed=0), IMG, "train"),
+    "ReLU": (L.ReLU, VEC, "single"),
+    "Rescaling": (lambda: L.Rescaling(1 / 255), VEC, "single"),
+    "Reshape": (lambda: L.Reshape((2, 2)), VEC, "single"),
+    "SeparableConv2D": (lambda: L.SeparableConv2D(2, 3), IMG, "single"),
+    "SimpleRNN": (lambda: L.SimpleRNN(3), SEQ, "single"),
+    "SimpleRNNCell": (lambda: L.SimpleRNNCell(3), (2,), "cell"),
+    "Softmax": (L.Softmax, VEC, "single"),
+    "Subtract": (L.Subtract, VEC, "multi"),
+    "TimeDistributed": (lambda: L.TimeDistributed(L.Dense(3)), SEQ, "single"),
+    "UpSampling2D": (L.UpSampling2D, (3, 3, 2), "single"),
+    "ZeroPadding1D": (L.ZeroPadding1D, SEQ, "single"),
+    "ZeroPadding2D": (L.ZeroPadding2D, (3, 3, 2), "single"),
+}
