@@ -82,7 +82,8 @@ CELLS = {
 
 
 @pytest.mark.parametrize("options", [
-    {}, {"return_sequences": True, "return_state": True}, {"go_backwards": True, "return_sequences": True},
+    {}, {"return_sequences": True, "return_state": True},
+    {"go_backwards": True, "return_sequences": True},
     {"zero_output_for_mask": True, "return_sequences": True},
 ])  # fmt: skip
 @pytest.mark.parametrize("kind", CELLS)
@@ -108,7 +109,7 @@ def test_input_dropout_is_one_mask_per_sequence_in_both_paths(kind):
 
 
 def test_dropout_masks_follow_keras_implementations():
-    """One mask per sequence; with recurrent dropout one mask per gate (Keras's implementation 1)."""
+    """One mask per sequence; with recurrent dropout one per gate (Keras's implementation 1)."""
     cell = LSTMCell(U, dropout=0.5, recurrent_dropout=0.5, seed=0)
     cell.build((None, F))
     x, h = glassnet.tensor(_x()[:, 0]), glassnet.tensor(np.zeros((N, U), np.float32))

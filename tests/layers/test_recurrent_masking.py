@@ -92,7 +92,8 @@ def test_masking_zeroes_and_marks_padded_steps():
 
 
 @pytest.mark.parametrize("make", [lambda: LSTM(4), lambda: GRU(4, return_sequences=True),
-                                  lambda: Bidirectional(SimpleRNN(4, return_sequences=True))])  # fmt: skip
+                                  lambda: Bidirectional(SimpleRNN(4, return_sequences=True))],
+                         ids=["LSTM", "GRU", "Bidirectional"])  # fmt: skip
 def test_embedding_mask_reaches_the_recurrent_layer(make):
     embed = Embedding(10, 3, mask_zero=True)
     rnn = make()
@@ -202,8 +203,13 @@ def test_time_distributed_applies_the_layer_at_every_step():
 def test_recurrent_models_save_and_load(tmp_path):
     from glassnet.io import load_model, save_model
 
-    model = Sequential([Embedding(10, 4, mask_zero=True), Bidirectional(LSTM(3, return_sequences=True)),
-                        TimeDistributed(Dense(2)), GRU(3, reset_after=False), Dense(1)])  # fmt: skip
+    model = Sequential([
+        Embedding(10, 4, mask_zero=True),
+        Bidirectional(LSTM(3, return_sequences=True)),
+        TimeDistributed(Dense(2)),
+        GRU(3, reset_after=False),
+        Dense(1),
+    ])  # fmt: skip
     model(IDS)
     save_model(model, tmp_path / "rnn.keras")
     loaded = load_model(tmp_path / "rnn.keras")

@@ -6,9 +6,9 @@ backward pass is backpropagation through time written out by hand: one reverse l
 steps for the state gradients, then the weight gradients summed over all steps and samples in
 a single product (layout: ``ops/_recurrent_core.py``). One node per layer, instead of a dozen
 per step, is what lets a NumPy LSTM train near the speed of PyTorch's fused kernel
-(benchmarks/README.md, workload ``lstm``). The composed cells of ``glassnet.layers`` (``LSTMCell`` and
-friends, built from primitive ops) compute the same thing step by step and are the reference
-these ops are tested against, with PyTorch.
+(benchmarks/README.md, workload ``lstm``). The composed cells of ``glassnet.layers``
+(``LSTMCell`` and friends, built from primitive ops) compute the same thing step by step and
+are the reference these ops are tested against, with PyTorch.
 
 Weights use Keras's layout: kernel (F, G*U), recurrent_kernel (U, G*U), gate blocks in the
 order LSTM [i, f, c, o], GRU [z, r, h] (``glassnet.layers.recurrent.torch_layout`` maps them
@@ -258,7 +258,10 @@ def _lstm_backward(grads, gates, factors, dc_dh, k, keep) -> tuple:
     gh, live_h = core.step_grads(grads[0])
     gc, live_c = core.step_grads(grads[1])
     grad_z = core.WORKSPACE.take((g, steps, n), gates.dtype)
-    blocks = grad_z.reshape(4, u, steps, n)  # a view: grad_z is contiguous
+    # why: a contiguous dz per step, copied once into grad_z, beats computing it into the
+    # strided (G, N) slice of grad_z (element-wise ops and the product both slow down there).
+    dz = np.empty((g, n), dtype=gates.dtype)
+    dz_o, dz_ifc = dz[:u], dz[u:].reshape(3, u, n)
     mul, dtype = np.multiply, gates.dtype
     dh, dc = np.zeros((u, n), dtype=dtype), np.zeros((u, n), dtype=dtype)
     for t in range(steps - 1, -1, -1):
@@ -273,9 +276,10 @@ def _lstm_backward(grads, gates, factors, dc_dh, k, keep) -> tuple:
             )
         dc_full = mul(dh, dc_dh[t])
         dc_full += dc
-        mul(dh, factors[t, :u], out=blocks[0, :, t])
-        mul(factors[t, u:].reshape(3, u, n), dc_full, out=blocks[1:, :, t])
-        dh = np.dot(k, grad_z[:, t], out=grad_hx[t])[:u]
+        mul(dh, factors[t, :u], out=dz_o)
+        mul(factors[t, u:].reshape(3, u, n), dc_full, out=dz_ifc)
+        dh = np.dot(k, dz, out=grad_hx[t])[:u]
+        grad_z[:, t] = dz
         dc = mul(dc_full, gates[t, 2 * u : 3 * u])
         if keep is not None:
             dh += dh_past
