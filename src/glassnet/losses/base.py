@@ -40,6 +40,7 @@ __all__ = [
     "match_shapes",
     "prepare_pair",
     "reduce_weighted_values",
+    "to_array",
 ]
 
 LOSSES = Registry("loss", module="losses")
@@ -101,8 +102,21 @@ def _check_reduction(owner: str, reduction: Any) -> str:
 
 
 # ---------------------------------------------------------------- targets
+def to_array(who: str, what: str, value: Any) -> np.ndarray:
+    """``value`` (a Tensor, array or nested list) as an ndarray, or a TypeError naming it."""
+    if isinstance(value, Tensor):
+        return value.data
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError) as err:
+        raise TypeError(
+            f"{who}: could not turn {what} into an array ({err}). Pass one NumPy array with "
+            "the same number of values in every row."
+        ) from None
+
+
 def _numeric(who: str, what: str, value: Any) -> np.ndarray:
-    array = value.data if isinstance(value, Tensor) else np.asarray(value)
+    array = to_array(who, what, value)
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"{who}: expected {what} to be numbers, got dtype {array.dtype}. "

@@ -30,6 +30,7 @@ from glassnet.losses.base import (
     check_args,
     class_axis,
     prepare_pair,
+    to_array,
 )
 from glassnet.tensor import Tensor
 
@@ -275,7 +276,7 @@ def _sparse_labels(
     who: str, y_true: Any, y_pred: Tensor, axis: int, ignore_class: int | None
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Integer labels shaped like y_pred without its classes axis, plus the valid mask."""
-    labels = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
+    labels = to_array(who, "y_true", y_true)
     given = labels.shape
     expected = y_pred.shape[:axis] + y_pred.shape[axis + 1 :]
     if labels.ndim == y_pred.ndim and labels.shape[-1:] == (1,):
