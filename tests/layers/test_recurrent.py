@@ -253,7 +253,7 @@ def test_recurrent_layer_errors_name_the_layer():
     ):
         LSTM(0)
     with pytest.raises(
-        ConfigError, match="The 'dropout' argument of GRUCell must be a float in \\[0, 1\\]"
+        ConfigError, match="The 'dropout' argument of GRUCell must be a float in \\[0, 1\\)"
     ):
         GRU(3, dropout=1.5)
     with pytest.raises(

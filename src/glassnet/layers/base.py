@@ -23,6 +23,7 @@ import numpy as np
 
 from glassnet import backend, ops
 from glassnet.errors import ConfigError, ShapeError, StateError
+from glassnet.layers import _checks
 from glassnet.layers._budget import spend_weight_budget
 from glassnet.layers.graph import any_symbolic, symbolic_call
 from glassnet.registry import Registry
@@ -133,6 +134,7 @@ class Layer:
 
     _multi_input: bool = False
     _integer_input: bool = False  # True: integer inputs are ids, kept as integers
+    _dtypes: tuple[str, ...] = ("float32", "float64")  # the dtypes it computes in
 
     def __init__(
         self,
@@ -150,9 +152,11 @@ class Layer:
                 f"{type(self).__name__}: unexpected argument(s) {', '.join(sorted(unknown))}. "
                 "Check the spelling against the layer's documented arguments."
             )
-        self.name = name or unique_name(_snake(type(self).__name__))
+        who = type(self).__name__
+        _checks.check_base_args(who, name, trainable)
+        self.name = name or unique_name(_snake(who))
         self.trainable = bool(trainable)
-        self.dtype = np.dtype(dtype) if dtype is not None else backend.floatx()
+        self.dtype = _checks.layer_dtype(who, dtype, self._dtypes) or backend.floatx()
         self.built = False
         self.input_spec: InputSpec | None = None
         self._weights: list[Tensor] = []
@@ -160,7 +164,7 @@ class Layer:
         self._regularizers: list[tuple[Tensor, Any]] = []
         self._activity_losses: list[Tensor] = []
         self._inbound_nodes: list[Any] = []  # graph nodes of calls on KerasTensors
-        self.batch_input_shape = _batch_shape(input_shape, input_dim, batch_input_shape)
+        self.batch_input_shape = _checks.batch_shape(who, input_shape, input_dim, batch_input_shape)
 
     # ------------------------------------------------------------------ contract
     def build(self, input_shape: tuple[int | None, ...]) -> None:
@@ -296,7 +300,8 @@ class Layer:
         """Create a weight, initialise it, and register it (and its regularizer) on the layer."""
         from glassnet import initializers, regularizers
 
-        init = initializers.get(initializer)
+        # As Keras's add_weight: an initializer of None means the default, glorot_uniform.
+        init = initializers.get("glorot_uniform" if initializer is None else initializer)
         spend_weight_budget(self, name, shape)  # a no-op unless a model file is being loaded
         value = np.asarray(init(tuple(shape), dtype=self.dtype), dtype=self.dtype)
         weight = Tensor(value, requires_grad=True, name=f"{self.name}/{name}")
@@ -339,6 +344,11 @@ class Layer:
                 "weights yet. Call it on data (or build(input_shape)) before set_weights."
             )
         own = self.weights
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(
+                f"{type(self).__name__} '{self.name}': expected a list of {len(own)} arrays, "
+                f"got {type(weights).__name__}. Pass the list get_weights() returns."
+            )
         if len(weights) != len(own):
             raise ShapeError(
                 f"{type(self).__name__} '{self.name}': expected {len(own)} arrays, "
@@ -363,15 +373,3 @@ class Layer:
 def _probe(shape: Sequence[int | None]) -> tuple[int, ...]:
     """A concrete shape for a shape-inference probe: unknown sizes (None) become 2."""
     return tuple(2 if d is None else d for d in shape)
-
-
-def _batch_shape(input_shape: Any, input_dim: Any, batch_input_shape: Any) -> tuple | None:
-    if batch_input_shape is not None:
-        return tuple(batch_input_shape)
-    if input_dim is not None:
-        input_shape = (input_dim,)
-    if input_shape is None:
-        return None
-    if isinstance(input_shape, int):
-        input_shape = (input_shape,)
-    return (None, *tuple(input_shape))

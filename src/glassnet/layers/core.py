@@ -9,8 +9,10 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations, backend, initializers, ops, regularizers
+from glassnet._constraints import is_int
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.layers import graph
+from glassnet.layers._checks import SEED, check_args
 from glassnet.layers.base import LAYERS, InputSpec, Layer
 from glassnet.ops.linalg import FUSED_ACTIVATIONS
 from glassnet.tensor import Tensor
@@ -32,10 +34,19 @@ class InputLayer(Layer):
         Input and output: (N, *shape).
     """
 
+    # why: an Input may declare integer ids (Input(shape=(T,), dtype="int32") before an
+    # Embedding) as well as floats.
+    _dtypes = ("float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool")
+
     def __init__(self, shape: Sequence[int | None] | int | None = None,
                  batch_size: int | None = None, batch_shape: Sequence[int | None] | None = None,
                  **kwargs: Any) -> None:  # fmt: skip
         if batch_shape is not None:
+            if not isinstance(batch_shape, (list, tuple)) or not batch_shape:
+                raise ConfigError(
+                    f"Input: expected batch_shape=(...) as a tuple, batch axis first, got "
+                    f"{batch_shape!r}. For example Input(batch_shape=(None, 4))."
+                )
             kwargs["batch_input_shape"] = tuple(batch_shape)
         if shape is None and "batch_input_shape" not in kwargs:
             raise ConfigError(
@@ -43,7 +54,13 @@ class InputLayer(Layer):
                 "the batch axis, e.g. Input(shape=(4,))."
             )
         if shape is not None:
-            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            shape = (shape,) if is_int(shape) else shape
+            if not isinstance(shape, (list, tuple)):
+                raise ConfigError(
+                    f"Input: expected shape=(...) of one sample as a tuple, got {shape!r}. Give "
+                    "the shape without the batch axis, e.g. Input(shape=(4,))."
+                )
+            shape = tuple(shape)
             kwargs["batch_input_shape"] = (batch_size, *shape)
         dims = kwargs["batch_input_shape"]
         if any(not _is_size(d) for d in dims[1:]) or not (dims[0] is None or _is_size(dims[0])):
@@ -235,6 +252,8 @@ class Dropout(Layer):
         seed: a private seed for this layer's draws (default: glassnet's generator).
     """
 
+    _constraints = {"seed": SEED}
+
     def __init__(
         self, rate: float, noise_shape: Sequence[int] | None = None, seed: int | None = None,
         **kwargs: Any,
@@ -245,8 +264,16 @@ class Dropout(Layer):
                 f"The 'rate' argument of Dropout must be a float in [0, 1). Got {rate!r}."
             )
         self.rate = float(rate)
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed
+        check_args(self)
+        if noise_shape is not None and not (
+            isinstance(noise_shape, (list, tuple)) and all(_is_size(d) for d in noise_shape)
+        ):
+            raise ConfigError(
+                "The 'noise_shape' argument of Dropout must be None or a tuple of positive ints "
+                f"or None, one per input axis. Got {noise_shape!r}."
+            )
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self._rng = None if seed is None else np.random.default_rng(seed)
 
     def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
@@ -295,7 +322,13 @@ class Reshape(Layer):
 
     def __init__(self, target_shape: Sequence[int], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.target_shape = tuple(target_shape)
+        sizes = target_shape if isinstance(target_shape, (list, tuple)) else None
+        if sizes is None or not all(is_int(d) and (d >= 1 or d == -1) for d in sizes):
+            raise ConfigError(
+                "The 'target_shape' argument of Reshape must be a tuple of positive ints (one "
+                f"may be -1), the shape of one sample. Got {target_shape!r}."
+            )
+        self.target_shape = tuple(int(d) for d in sizes)
         if sum(d == -1 for d in self.target_shape) > 1:
             raise ConfigError(
                 f"Reshape: expected at most one -1 in target_shape, got {self.target_shape}."

@@ -92,7 +92,7 @@ def check_args(owner: str, **kwargs: Any) -> None:
 def _check_reduction(owner: str, reduction: Any) -> str:
     if reduction is None:
         return "none"
-    if reduction not in REDUCTIONS:
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         known = ", ".join(repr(r) for r in REDUCTIONS)
         raise ConfigError(
             f"The 'reduction' argument of {owner} must be one of {known} (or None). "
@@ -305,6 +305,11 @@ class Loss:
     """
 
     def __init__(self, name: str | None = None, reduction: str | None = "sum_over_batch_size"):
+        if name is not None and not isinstance(name, str):
+            raise ConfigError(
+                f"The 'name' argument of {type(self).__name__} must be a string or None. "
+                f"Got {name!r}."
+            )
         self.name = name or _snake_case(type(self).__name__)
         self.reduction = _check_reduction(type(self).__name__, reduction)
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import backend
+from glassnet._constraints import is_int, is_real
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.tensor import Tensor
 
@@ -135,8 +136,25 @@ def batches(
             yield slice(start, start + batch_size)
 
 
+def _check_class_weight(who: str, class_weight: Any) -> None:
+    good = isinstance(class_weight, dict) and all(
+        is_int(k) and is_real(v) and v >= 0 for k, v in class_weight.items()
+    )
+    if not good:
+        raise ConfigError(
+            f"The 'class_weight' argument of {who} must be a dict mapping class ids (ints) to "
+            f"weights (floats >= 0), such as {{0: 1.0, 1: 5.0}}. Got {class_weight!r}."
+        )
+
+
 def class_weights_to_sample_weights(who: str, y: np.ndarray, class_weight: dict) -> np.ndarray:
     """Map each sample's class (integer label, one-hot row or 0/1 probability) to its weight."""
+    _check_class_weight(who, class_weight)
+    if y.size == 0:
+        raise ShapeError(
+            f"{who}: class_weight needs one class per sample in y, got y of shape {y.shape}. "
+            "Pass integer labels (N,), one-hot rows (N, C) or 0/1 targets (N, 1)."
+        )
     labels = (
         y.argmax(axis=-1)
         if y.ndim > 1 and y.shape[-1] > 1

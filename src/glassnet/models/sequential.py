@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from glassnet.errors import ConfigError
-from glassnet.layers.base import LAYERS, Layer
+from glassnet.layers.base import LAYERS, InputSpec, Layer
 from glassnet.layers.core import InputLayer
 from glassnet.layers.graph import KerasTensor
 from glassnet.models.model import Model
@@ -60,6 +60,9 @@ class Sequential(Model):
 
     def build(self, input_shape: tuple) -> None:
         shape = tuple(input_shape)
+        # why: Dense works on the last axis of any rank, so (1, 8, 4) would pass a model built
+        # for (N, 4) unnoticed. Sizes are left to the layers: sequence lengths may vary.
+        self.input_spec = InputSpec(ndim=len(shape))
         for layer in self._layers:
             if not layer.built:
                 layer._build_once((1,) + shape[1:] if shape[0] is None else shape)

@@ -20,14 +20,15 @@ import numpy as np
 
 from glassnet import activations, backend, initializers, ops, regularizers
 from glassnet._constraints import is_real
-from glassnet.layers._checks import BOOL, POSITIVE_INT, Constraint, check_args
+from glassnet.layers._checks import BOOL, POSITIVE_INT, SEED, Constraint, check_args
 from glassnet.layers.base import InputSpec, Layer
 from glassnet.ops.recurrent import FUSED_ACTIVATIONS
 from glassnet.tensor import Tensor
 
 __all__ = ["RecurrentCell"]
 
-_RATE: Constraint = (lambda v: is_real(v) and 0 <= v <= 1, "a float in [0, 1]")
+# NOTE: Keras accepts 1.0 and then silently skips dropout; dropping every unit is refused here.
+_RATE: Constraint = (lambda v: is_real(v) and 0 <= v < 1, "a float in [0, 1)")
 
 
 def _serialize_or_none(reg: Any) -> Any:
@@ -47,6 +48,7 @@ class RecurrentCell(Layer):
         "use_bias": BOOL,
         "dropout": _RATE,
         "recurrent_dropout": _RATE,
+        "seed": SEED,
     }
 
     def __init__(
@@ -69,13 +71,16 @@ class RecurrentCell(Layer):
         super().__init__(**kwargs)
         self.units, self.use_bias = units, use_bias
         self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
+        self.seed = seed
         check_args(self)
         self.units, self.use_bias = int(units), bool(use_bias)
         self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
         self.activation = activations.get(activation)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        # None means glorot_uniform, as in Layer.add_weight (LSTM's forget-bias init calls it)
+        default = "glorot_uniform" if bias_initializer is None else bias_initializer
+        self.bias_initializer = initializers.get(default)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)

@@ -70,7 +70,7 @@ class Bidirectional(Layer):
     ) -> None:  # fmt: skip
         super().__init__(**kwargs)
         for who, value in (("layer", layer), ("backward_layer", backward_layer)):
-            if value is not None and not (
+            if (who == "layer" or value is not None) and not (
                 isinstance(value, Layer) and hasattr(value, "go_backwards")
             ):
                 raise TypeError(
