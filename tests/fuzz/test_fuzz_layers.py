@@ -7,7 +7,8 @@ or something that is not an array at all, and calls the layer, fresh or already 
 
 - only glassnet's documented errors escape (``_harness.is_documented``);
 - a call that succeeds returns float Tensors in the layer's dtype, keeps the batch axis, and is
-  finite when the input is finite and moderate;
+  finite when the input is finite and moderate; with the input as a Tensor that requires grad,
+  the backward pass runs and gives a gradient of the input's shape;
 - after a refused call, the layer still works on valid input (nothing half-built).
 """
 
@@ -36,9 +37,9 @@ def _valid_input(sample: tuple[int, ...], kind: str) -> np.ndarray:
 
 
 def _call(layer: Any, kind: str, inputs: Any, training: Any) -> Any:
-    if kind == "cell":
-        x = np.asarray(inputs) if isinstance(inputs, np.ndarray) else inputs
-        n = x.shape[0] if isinstance(x, np.ndarray) and x.ndim else BATCH
+    if kind == "cell":  # states with the input's batch size (see test_cell_states_batch_...)
+        x = inputs
+        n = x.shape[0] if isinstance(x, (np.ndarray, Tensor)) and x.ndim else BATCH
         sizes = layer.state_size if isinstance(layer.state_size, list) else [layer.state_size]
         return layer(inputs, [np.zeros((n, s), np.float32) for s in sizes], training=training)
     return layer(inputs, training=True if kind == "train" else training)
@@ -58,9 +59,31 @@ def _moderate(x: Any) -> bool:
     return bool(np.isfinite(values).all() and np.abs(values).max() < 100)
 
 
-def check_layer_call(name: str, inputs: Any, prebuilt: bool, training: Any) -> None:
+def _as_graph_input(inputs: Any) -> Any:
+    """Float arrays become Tensors that require grad, so that the backward pass runs too."""
+    if isinstance(inputs, list):
+        return [_as_graph_input(x) for x in inputs]
+    if isinstance(inputs, np.ndarray) and inputs.dtype.kind == "f":
+        return Tensor(inputs.astype(np.float32), requires_grad=True)
+    return inputs
+
+
+def _check_backward(what: str, out: Any, inputs: Any) -> None:
+    outs = _tensors(out)
+    with np.errstate(all="ignore"):
+        call_public(lambda: sum((t.sum() for t in outs[1:]), outs[0].sum()).backward(), what)
+    for x in inputs if isinstance(inputs, list) else [inputs]:
+        if isinstance(x, Tensor) and x.grad is not None:
+            assert x.grad.shape == x.shape, f"backward of {what}: gradient shape {x.grad.shape}"
+
+
+def check_layer_call(
+    name: str, inputs: Any, prebuilt: bool, training: Any, graph: bool = False
+) -> None:
     """The property, for one drawn input (also used to explore with more examples)."""
     make, sample, kind = LAYER_CASES[name]
+    if graph and kind != "int":
+        inputs = _as_graph_input(inputs)
     layer = make()
     valid = _valid_input(sample, kind)
     if prebuilt:
@@ -70,6 +93,7 @@ def check_layer_call(name: str, inputs: Any, prebuilt: bool, training: Any) -> N
         out, err = call_public(lambda: _call(layer, kind, inputs, training), what)
     if err is None:
         x = inputs[-1] if kind == "multi" and isinstance(inputs, list) else inputs
+        x = x.data if isinstance(x, Tensor) else x
         for t in _tensors(out):
             assert isinstance(t, Tensor), what
             assert t.dtype == layer.dtype, f"{what}: output dtype {t.dtype}"
@@ -77,6 +101,8 @@ def check_layer_call(name: str, inputs: Any, prebuilt: bool, training: Any) -> N
                 assert t.shape[0] == x.shape[0], f"{what}: output shape {t.shape}"
             if _moderate(x):
                 assert np.isfinite(t.numpy()).all(), f"{what}: non-finite output"
+        if graph:
+            _check_backward(what, out, inputs)
         return
     # A refused call leaves the layer usable: valid input still works afterwards.
     again = _call(layer, kind, [valid, valid] if kind == "multi" else valid, None)
@@ -85,9 +111,11 @@ def check_layer_call(name: str, inputs: Any, prebuilt: bool, training: Any) -> N
 
 
 def _describe(x: Any) -> str:
+    if isinstance(x, Tensor):
+        return f"Tensor (requires grad) of shape {x.shape} and dtype {x.dtype}"
     if isinstance(x, np.ndarray):
         return f"array of shape {x.shape} and dtype {x.dtype}"
-    if isinstance(x, list) and x and all(isinstance(a, np.ndarray) for a in x):
+    if isinstance(x, list) and x and all(isinstance(a, (np.ndarray, Tensor)) for a in x):
         return "[" + ", ".join(_describe(a) for a in x) + "]"
     return repr(x)[:80]
 
@@ -122,8 +150,9 @@ def test_fuzz_layer_call(name: str) -> None:
         inputs=layer_inputs(name),
         prebuilt=st.booleans(),
         training=st.sampled_from([None, True, False]),
+        graph=st.booleans(),
     )
-    def run(inputs: Any, prebuilt: bool, training: Any) -> None:
-        check_layer_call(name, inputs, prebuilt, training)
+    def run(inputs: Any, prebuilt: bool, training: Any, graph: bool) -> None:
+        check_layer_call(name, inputs, prebuilt, training, graph)
 
     run()

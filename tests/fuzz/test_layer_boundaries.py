@@ -178,3 +178,30 @@ def test_max_over_an_empty_axis_is_a_shape_error() -> None:
     with pytest.raises(ShapeError, match=r"max: expected a non-empty tensor, got shape \(2, 0\)"):
         glassnet.ops.max(np.ones((2, 0), np.float32), axis=1)
     assert glassnet.ops.max(np.ones((0, 3), np.float32), axis=1).shape == (0,)
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (lambda: Dense(2), (3, 0)),
+        (lambda: Dense(2), (6, 0, 5, 0)),
+        (lambda: glassnet.layers.Maxout(2, 2), (3, 0)),
+        (lambda: glassnet.layers.RandomZoom(0.2, seed=0), (3, 6, 6, 0)),
+        (lambda: glassnet.layers.RandomRotation(0.2, seed=0), (3, 6, 6, 0)),
+    ],
+)
+def test_backward_through_inputs_without_features(make, shape) -> None:
+    x = glassnet.Tensor(np.ones(shape, np.float32), requires_grad=True)
+    make()(x, training=True).sum().backward()
+    assert x.grad.shape == shape
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect, left to the recurrent layers' owner: a cell called directly with "
+    "states of another batch size broadcasts them silently (output (3, 3) for inputs (1, 2))",
+)
+def test_cell_states_batch_must_match_the_inputs() -> None:
+    cell = SimpleRNNCell(3)
+    with pytest.raises(ShapeError):
+        cell(np.ones((1, 2), np.float32), [np.zeros((3, 3), np.float32)])

@@ -123,7 +123,9 @@ def _gather_rows(table: Tensor, rows: np.ndarray) -> Tensor:
 
     def backward(grad):
         flat_rows = rows.reshape(-1)
-        flat_grad = grad.reshape(-1, table.shape[1])
+        if not table.shape[1]:  # no channels: nothing to scatter (and nothing to stack)
+            return (np.zeros(table.shape, grad.dtype),)
+        flat_grad = grad.reshape(flat_rows.size, table.shape[1])
         columns = [
             np.bincount(flat_rows, weights=flat_grad[:, c], minlength=table.shape[0])
             for c in range(table.shape[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -144,12 +145,13 @@ def linear(x: Any, kernel: Any, bias: Any = None, activation: str | None = None)
 
     def backward(grad):
         g = grad if derivative is None else grad * derivative(y)
-        units = kernel.shape[1]
-        g2 = g.reshape(-1, units)
+        # NOTE: explicit row counts: reshape(-1, 0) fails when a size is 0 (empty features).
+        rows = math.prod(y.shape[:-1])
+        g2 = g.reshape(rows, kernel.shape[1])
         grad_x = np.matmul(g, kernel.data.T) if x.requires_grad else None
         grad_k = None
         if kernel.requires_grad:
-            grad_k = np.matmul(x.data.reshape(-1, kernel.shape[0]).T, g2)
+            grad_k = np.matmul(x.data.reshape(rows, kernel.shape[0]).T, g2)
         if bias is None:
             return grad_x, grad_k
         grad_b = np.ones(g2.shape[0], dtype=g2.dtype) @ g2 if bias.requires_grad else None
