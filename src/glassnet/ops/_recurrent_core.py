@@ -251,25 +251,39 @@ class Workspace:
     new pages that the operating system maps (and zeroes) on first touch, which cost about as
     much as the element-wise work of the steps. The ops take their big buffers from here and
     give them back when their graph node is freed (``keep_until``), or at the end of the
-    backward pass for its own scratch.
+    backward pass for its own scratch. At most ``per_shape`` arrays of one shape and
+    ``max_bytes`` in all are kept; the shapes used longest ago go first (batches of varying
+    length must not pile up arrays).
     """
 
-    def __init__(self, per_shape: int = 8) -> None:
-        self._free: dict[tuple, list[np.ndarray]] = {}
-        self._per_shape = per_shape
+    def __init__(self, per_shape: int = 8, max_bytes: int = 64 * 2**20) -> None:
+        self._free: dict[tuple, list[np.ndarray]] = {}  # insertion order = least recent first
+        self._per_shape, self._max_bytes, self._bytes = per_shape, max_bytes, 0
 
     def take(self, shape: tuple, dtype: Any) -> np.ndarray:
         """An uninitialised array of ``shape`` and ``dtype`` (like ``np.empty``)."""
         stack = self._free.get((tuple(shape), np.dtype(dtype).str))
-        return stack.pop() if stack else np.empty(shape, dtype=dtype)
+        if not stack:
+            return np.empty(shape, dtype=dtype)
+        array = stack.pop()
+        self._bytes -= array.nbytes
+        return array
 
     def give(self, *arrays: np.ndarray | None) -> None:
         """Return arrays taken with ``take``; nothing may use them afterwards."""
         for array in arrays:
-            if array is not None:
-                stack = self._free.setdefault((array.shape, array.dtype.str), [])
-                if len(stack) < self._per_shape:
-                    stack.append(array)
+            if array is None:
+                continue
+            key = (array.shape, array.dtype.str)
+            stack = self._free.pop(key, [])
+            self._free[key] = stack  # why: re-inserted last, as the most recently used shape
+            if len(stack) < self._per_shape and array.nbytes <= self._max_bytes:
+                stack.append(array)
+                self._bytes += array.nbytes
+        while self._bytes > self._max_bytes:
+            key = next(iter(self._free))
+            for old in self._free.pop(key):
+                self._bytes -= old.nbytes
 
     def keep_until(self, owner: Any, *arrays: np.ndarray | None) -> None:
         """Give ``arrays`` back once ``owner`` (what the backward closure holds) is freed."""
