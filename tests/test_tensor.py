@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import warnings
 
 import numpy as np
@@ -204,16 +203,33 @@ def test_set_floatx_rejects_unknown_dtype(float64):
         glassnet.set_floatx("int8")
 
 
-def test_import_is_fast():
-    """`python -c "import glassnet"` takes under 0.15 s: median wall time of 5 fresh processes.
+def _import_cost(module: str) -> float:
+    """Seconds ``import glassnet`` spends beyond NumPy, from ``python -X importtime``."""
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        check=True, capture_output=True, text=True,
+    ).stderr  # fmt: skip
+    cumulative = {}
+    for line in out.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            cumulative[parts[2].strip()] = int(parts[1]) * 1e-6
+    return cumulative[module] - cumulative["numpy"]
 
-    About 0.09 s on an idle 2-core machine (`import torch`: about 1.2 s). Wall time is what a
-    user waits for; it is only meaningful on an idle machine, as CI is.
+
+def test_import_is_fast():
+    """``import glassnet`` costs under 0.05 s on top of NumPy (median of 5 fresh processes).
+
+    Measured with ``-X importtime``, so a busy machine slows NumPy and glassnet alike and the
+    check stays meaningful; on an idle 2-core machine the whole ``python -c "import glassnet"``
+    takes about 0.09 s, glassnet's own part about 0.015 s (``import torch``: about 1.2 s).
+    Heavy optional libraries must not load with it.
     """
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import glassnet"], check=True)
-        times.append(time.perf_counter() - start)
-    median = sorted(times)[2]
-    assert median < 0.15, f"median 'python -c import glassnet' took {median:.3f} s"
+    costs = sorted(_import_cost("glassnet") for _ in range(5))
+    assert costs[2] < 0.05, f"import glassnet costs {costs[2]:.3f} s beyond NumPy"
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import glassnet, sys; print(' '.join(sys.modules))"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    heavy = {"matplotlib", "sklearn", "torch", "scipy", "pandas"} & set(loaded)
+    assert not heavy, f"import glassnet loads {sorted(heavy)}"
