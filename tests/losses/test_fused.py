@@ -1,6 +1,7 @@
-"""The fused binary cross-entropy node against its composed reference (the same formula written
-out of ops, as binary_crossentropy was before fusing) and against finite differences, for both
-inputs (targets too: soft targets from another network need their gradient)."""
+"""The fused loss nodes against their composed references (the same formulas written out of ops,
+as the losses were before fusing) and against finite differences: binary cross-entropy for both
+inputs (soft targets from another network need their gradient), sparse categorical
+cross-entropy from logits."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 
 import glassnet
 from glassnet import ops
-from glassnet.losses import EPSILON, binary_crossentropy
-from glassnet.losses._fused import binary_crossentropy_mean
+from glassnet.losses import EPSILON, binary_crossentropy, sparse_categorical_crossentropy
+from glassnet.losses._fused import binary_crossentropy_mean, sparse_crossentropy_from_logits
 from glassnet.tensor import iter_graph
 
 
@@ -82,3 +83,50 @@ def test_binary_crossentropy_is_one_graph_node():
     y = glassnet.tensor([[0.3], [0.8]], requires_grad=True)
     loss = binary_crossentropy(np.array([0.0, 1.0]), y)
     assert [node._op for node in iter_graph(loss)] == ["leaf", "binary_crossentropy"]
+
+
+# ---------------------------------------------------------------- sparse categorical, logits
+def composed_sparse(labels, logits, axis):
+    """The composed reference: -sum(log_softmax(logits) * one_hot(labels)) over axis."""
+    classes = [1] * logits.ndim
+    classes[axis] = logits.shape[axis]
+    one_hot = np.expand_dims(labels, axis) == np.arange(logits.shape[axis]).reshape(classes)
+    return -ops.sum(ops.multiply(ops.log_softmax(logits, axis=axis), one_hot), axis=axis)
+
+
+def _sparse_inputs(rng, axis, dtype):
+    logits = rng.normal(scale=3.0, size=(5, 3, 4)).astype(dtype)
+    logits[0, 0] = 1000.0  # huge equal logits stay finite
+    labels = rng.integers(0, logits.shape[axis], size=np.delete(logits.shape, axis))
+    return labels, logits
+
+
+@pytest.mark.parametrize("axis", [2, 1, 0])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_sparse_ce_matches_composed_forward_and_gradient(rng, dtype, axis):
+    labels, logits = _sparse_inputs(rng, axis, dtype)
+    upstream = glassnet.tensor(rng.normal(size=labels.shape).astype(dtype))
+    results = []
+    for fn in (sparse_crossentropy_from_logits, composed_sparse):
+        x = glassnet.tensor(logits, requires_grad=True)
+        out = fn(labels, x, axis)
+        (out * upstream).sum().backward()
+        results.append((out.numpy(), x.grad))
+    (ours, ours_grad), (ref, ref_grad) = results
+    assert ours.dtype == dtype and ours.shape == ref.shape and np.isfinite(ours).all()
+    np.testing.assert_array_equal(ours, ref)
+    rtol = 1e-6 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(ours_grad, ref_grad, rtol=rtol, atol=rtol)
+
+
+def test_fused_sparse_ce_gradient_against_finite_differences(rng):
+    labels, logits = _sparse_inputs(rng, 2, np.float64)
+    logits[0, 0] = rng.normal(size=4)  # finite differences want moderate logits
+    fn = lambda x: sparse_crossentropy_from_logits(labels, x, 2)  # noqa: E731
+    assert glassnet.gradcheck(fn, logits, atol=1e-7, rtol=1e-5)
+
+
+def test_sparse_categorical_crossentropy_from_logits_is_one_graph_node():
+    x = glassnet.tensor([[0.3, 0.1], [0.8, -1.0]], requires_grad=True)
+    loss = sparse_categorical_crossentropy(np.array([0, 1]), x, from_logits=True)
+    assert [node._op for node in iter_graph(loss)] == ["leaf", "sparse_categorical_crossentropy"]

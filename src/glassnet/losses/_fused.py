@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.ops.activation import _stable_sigmoid
+from glassnet.ops.activation import _shifted, _stable_sigmoid
 from glassnet.tensor import Tensor
 
 
@@ -59,3 +59,32 @@ def binary_crossentropy_mean(
         return grad_t, grad_y
 
     return Tensor.from_op(losses, (t, y_pred), backward, "binary_crossentropy")
+
+
+def sparse_crossentropy_from_logits(labels: np.ndarray, logits: Tensor, axis: int) -> Tensor:
+    """Cross-entropy of integer class ids and logits along ``axis``, as one graph node.
+
+    Replaces ``log_softmax``, the product with the one-hot labels, the sum and the negation.
+
+    Math (c = labels, classes on axis):
+        log_p = x - max(x) - log(sum(exp(x - max(x))))
+        loss  = -log_p[c]
+        dloss/dx = exp(log_p) - onehot(c)         (softmax minus the one-hot labels)
+
+    Shape:
+        labels: logits' shape without ``axis`` (integers in [0, C)).  logits: (..., C, ...).
+        Output: labels' shape.
+    """
+    x = logits.data
+    z = _shifted(x, axis)
+    log_p = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+    index = np.expand_dims(labels, axis)
+    losses = -np.take_along_axis(log_p, index, axis=axis).squeeze(axis)
+
+    def backward(grad):
+        grad_x = np.exp(log_p)
+        np.put_along_axis(grad_x, index, np.take_along_axis(grad_x, index, axis) - 1, axis)
+        grad_x *= np.expand_dims(grad, axis)
+        return (grad_x,)
+
+    return Tensor.from_op(losses, (logits,), backward, "sparse_categorical_crossentropy")
