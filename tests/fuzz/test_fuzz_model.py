@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import glassnet
@@ -113,7 +113,7 @@ def fit_case(draw: Any) -> dict[str, Any]:
     }
 
 
-@FUZZ
+@settings(FUZZ, max_examples=150)  # each example is a few ms
 @given(case=fit_case())
 def test_fuzz_fit(case: dict[str, Any]) -> None:
     model = make_model(case.pop("kind"), case.pop("loss"))
@@ -125,7 +125,7 @@ def test_fuzz_fit(case: dict[str, Any]) -> None:
             assert np.isfinite(values).all(), f"fit({what}): {key} = {values}"
 
 
-@FUZZ
+@settings(FUZZ, max_examples=150)  # each example is a few ms
 @given(
     kind=MODELS,
     loss=LOSSES,
@@ -146,7 +146,7 @@ def test_fuzz_evaluate(kind: str, loss: str, data: Any, batch_size: Any, method:
         assert np.isfinite(out).all(), f"{what}: {out}"
 
 
-@FUZZ
+@settings(FUZZ, max_examples=150)  # each example is a few ms
 @given(
     kind=MODELS,
     x=st.one_of(st.just(X), any_input(X.shape)),
