@@ -127,14 +127,11 @@ def test_fuzz_optimizer_constructor(name: str) -> None:
     run()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect, left to the optimizers' owner: SGD(params=-1) raises Python's "
-    "\"'int' object is not iterable\" from glassnet/optimizers/base.py",
-)
 @pytest.mark.parametrize("name", _OPTIMIZERS)
 def test_optimizer_params_is_checked(name: str) -> None:
     call_public(lambda: getattr(optimizers, name)(params=-1), f"{name}(params=-1)")
+    with pytest.raises(TypeError, match=rf"{name}: expected params as a Tensor or an iterable"):
+        getattr(optimizers, name)(params=-1)
 
 
 _LOSS_CLASSES = sorted(cls.__name__ for cls in losses.FUNCTIONS)

@@ -227,6 +227,11 @@ class Optimizer(SlotState):
         """
         if isinstance(params, Tensor):
             params = [params]
+        if not isinstance(params, Iterable) or isinstance(params, (str, bytes)):
+            raise TypeError(
+                f"{type(self).__name__}: expected params as a Tensor or an iterable of Tensors "
+                f"(e.g. model.trainable_weights), got {type(params).__name__}."
+            )
         for param in params:
             self._register(param)
         return self
