@@ -3,8 +3,8 @@
 ReLU, ReLU, 10 logits; softmax cross-entropy on integer labels; Adam (learning rate 1e-3,
 epsilon 1e-7 everywhere, Keras's value) on shuffled mini-batches of 128; one epoch by default.
 The data are synthetic (``_mnist_shaped``). Every half starts from the same weights; each
-shuffles with its own generator, so they end with close losses and accuracies rather than the
-same weights. Only the training is timed (``TrainResult.seconds``); evaluation on the 10,000
+shuffles with its own generator (seeded with 0, untimed), so they end with close losses and
+accuracies rather than the same weights. Only the training is timed (``TrainResult.seconds``); evaluation on the 10,000
 test samples runs in batches of 1024 afterwards.
 
 - ``glassnet``: ``glassnet.keras`` Sequential, ``compile(Adam(1e-3),
@@ -75,8 +75,10 @@ def top1_accuracy(logits: np.ndarray, labels: np.ndarray) -> float:
 
 def train_glassnet(problem: MlpProblem, epochs: int) -> TrainResult:
     """``glassnet.keras``: Sequential, compile, fit (timed), then predict."""
+    import glassnet
     from glassnet import keras
 
+    glassnet.utils.set_random_seed(0)  # the shuffles, so the figures repeat
     model = glassnet_mlp(problem)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=problem.learning_rate, epsilon=EPSILON),
@@ -99,6 +101,7 @@ def train_glassnet(problem: MlpProblem, epochs: int) -> TrainResult:
 def train_torch(problem: MlpProblem, epochs: int) -> TrainResult:
     """A PyTorch eager training loop (timed), then evaluation under ``inference_mode``."""
     torch = require_torch()
+    torch.manual_seed(0)  # the shuffles, so the figures repeat
     model = torch_mlp(problem)
     loss_fn = torch.nn.CrossEntropyLoss()
     x, y = torch.from_numpy(problem.x_train), torch.from_numpy(problem.y_train)
