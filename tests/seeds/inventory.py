@@ -3,7 +3,7 @@
 Each entry names a seed document (by its number), the text a program starts with and the
 text that follows it. ``status`` is one of:
 
-- ``runs``: a dense-only program; a test in this package runs it on glassnet.
+- ``runs``: a test in this package runs it on glassnet.
 - ``xfail``: dense-only, but it needs something glassnet lacks outside the Keras face; its
   test is marked ``xfail(strict=True)`` with the reason, so it flips when that lands.
 - ``issue N``: needs convolutional (issue 4) or recurrent (issue 5) layers; not run here.
@@ -85,7 +85,7 @@ ENTRIES = (
     Entry("000-focal", "000", "def focal_loss", "  8. Evaluation Metrics", "runs",
           "custom loss with tf.where / tf.log (tf.log is TensorFlow 1)"),
     Entry("000-cifar10", "000", "Real-world Example: Image Classification",
-          "Time Series Prediction with RNN", "issue 4",
+          "Time Series Prediction with RNN", "runs",
           "CNN on CIFAR-10: Conv2D, MaxPooling2D, ImageDataGenerator, datasets.cifar10"),
     Entry("000-lstm", "000", "Time Series Prediction with RNN/LSTM", "Foundational Books",
           "issue 5", "stacked LSTM forecaster on a synthetic series"),
