@@ -123,5 +123,7 @@ def test_batch_source_errors():
         model.fit(iter([x[:4]]), verbose=0)
     with pytest.raises(ConfigError, match="validation_split works only with array data"):
         model.fit(Batches(x, y, 32), validation_split=0.2, verbose=0)
-    with pytest.raises(ConfigError, match="'steps_per_epoch' argument of fit must be a positive int"):
+    with pytest.raises(
+        ConfigError, match="'steps_per_epoch' argument of fit must be a positive int"
+    ):
         model.fit(Batches(x, y, 32), steps_per_epoch=0, verbose=0)

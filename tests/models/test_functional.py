@@ -34,7 +34,16 @@ def test_model_with_inputs_is_functional_and_knows_its_graph():
     model = _two_headed()
     assert isinstance(model, Functional) and isinstance(model, Model)
     assert model.input_names == ["a", "b"] and model.output_names == ["score", "cls"]
-    assert [layer.name for layer in model.layers] == ["a", "b", "cat", "h", "d2", "skip", "score", "cls"]
+    assert [layer.name for layer in model.layers] == [
+        "a",
+        "b",
+        "cat",
+        "h",
+        "d2",
+        "skip",
+        "score",
+        "cls",
+    ]
     assert model.output_shape == [(None, 1), (None, 3)]
     assert model.count_params() == (5 * 8 + 8) + (8 * 8 + 8) + (8 + 1) + (8 * 3 + 3)
 
@@ -48,7 +57,9 @@ def test_forward_equals_the_same_computation_written_out():
     logits = skip @ w["cls"][0] + w["cls"][1]
     expected_cls = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     score, cls = model([xa, xb])
-    np.testing.assert_allclose(score.data, skip @ w["score"][0] + w["score"][1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        score.data, skip @ w["score"][0] + w["score"][1], rtol=1e-5, atol=1e-6
+    )
     np.testing.assert_allclose(cls.data, expected_cls, rtol=1e-5, atol=1e-6)
     by_name = model({"a": xa, "b": xb})
     np.testing.assert_array_equal(by_name[1].data, cls.data)
@@ -198,7 +209,9 @@ def test_training_argument_reaches_dropout_inside_the_graph():
 def test_errors_name_the_model_and_say_what_to_do():
     a, b = Input(shape=(3,), name="a_in"), Input(shape=(2,), name="b_in")
     out = Dense(1)(Concatenate()([a, b]))
-    with pytest.raises(ConfigError, match="depend on Input 'b_in', which is not in the model's inputs"):
+    with pytest.raises(
+        ConfigError, match="depend on Input 'b_in', which is not in the model's inputs"
+    ):
         Model(a, out)
     with pytest.raises(TypeError, match="expected outputs made with glassnet Input"):
         Model(a, np.ones(3))

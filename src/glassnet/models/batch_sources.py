@@ -94,7 +94,9 @@ def _unpack(who: str, item: Any, arities: tuple[int | None, int | None], with_y:
 class DatasetSource:
     """Batches from a ``PyDataset``-like object: ``data[i]`` for ``i < steps``."""
 
-    def __init__(self, who: str, data: Any, steps: int | None, arities: tuple, with_y: bool) -> None:
+    def __init__(
+        self, who: str, data: Any, steps: int | None, arities: tuple, with_y: bool
+    ) -> None:
         self.who, self.data, self.arities, self.with_y = who, data, arities, with_y
         length = len(data)
         if length == 0:
@@ -114,7 +116,9 @@ class DatasetSource:
 class GeneratorSource:
     """Batches from a generator: ``steps`` of them per epoch, or until it is exhausted."""
 
-    def __init__(self, who: str, data: Any, steps: int | None, arities: tuple, with_y: bool) -> None:
+    def __init__(
+        self, who: str, data: Any, steps: int | None, arities: tuple, with_y: bool
+    ) -> None:
         self.who, self.data, self.arities, self.with_y = who, data, arities, with_y
         self.steps = steps
         self.exhausted = False

@@ -148,8 +148,9 @@ class CompiledMetrics:
             items = [] if group is None else group if isinstance(group, (list, tuple)) else [group]
             loss = compiled_loss.losses[i] if compiled_loss.losses else None
             resolved = [
-                metrics_module.resolve(m, loss, y_true_shape=np.shape(y_true[i]),
-                                       y_pred_shape=y_pred[i].shape)  # fmt: skip
+                metrics_module.resolve(
+                    m, loss, y_true_shape=np.shape(y_true[i]), y_pred_shape=y_pred[i].shape
+                )  # fmt: skip
                 for m in items
             ]
             self.per_output.append(resolved)

@@ -281,7 +281,9 @@ class Functional(Model):
         from glassnet.models.functional_config import rebuild
 
         inputs, outputs = rebuild(config)
-        return cls(inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True))
+        return cls(
+            inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True)
+        )
 
 
 def _is_batch(value: Any) -> bool:

@@ -73,6 +73,8 @@ def rebuild(config: dict[str, Any]) -> tuple[Any, Any]:
         args, kwargs = decode(node["args"]), decode(node["kwargs"])
         _require(isinstance(args, list) and isinstance(kwargs, dict), f"node {i} is malformed.")
         result = layers[name](*args, **kwargs)
-        produced[(name, calls[name])] = list(result) if isinstance(result, (list, tuple)) else [result]
+        produced[(name, calls[name])] = (
+            list(result) if isinstance(result, (list, tuple)) else [result]
+        )
         calls[name] += 1
     return decode(config["inputs"]), decode(config["outputs"])

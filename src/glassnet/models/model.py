@@ -177,7 +177,7 @@ class Model(Layer):
     @property
     def metrics_names(self) -> list[str]:
         """``'loss'``, each output's loss when there are several, then the metrics."""
-        losses = (self.compiled_loss.names if self.compiled_loss else [])
+        losses = self.compiled_loss.names if self.compiled_loss else []
         per_output = [f"{n}_loss" for n in losses] if len(losses) > 1 else []
         return ["loss", *per_output, *self.compiled_metrics.names]
 

@@ -22,7 +22,9 @@ from glassnet.tensor import Tensor
 
 def _check_epochs(epochs: Any) -> int:
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise ConfigError(f"The 'epochs' argument of fit must be a non-negative int. Got {epochs!r}.")
+        raise ConfigError(
+            f"The 'epochs' argument of fit must be a non-negative int. Got {epochs!r}."
+        )
     return int(epochs)
 
 
@@ -171,7 +173,9 @@ def run_evaluation(model: Any, source: Any) -> dict:
     return {**means.result(), **model._metric_results()}
 
 
-def evaluate(model: Any, x: Any, y: Any, batch_size: int, sample_weight: Any, steps: Any = None) -> dict:
+def evaluate(
+    model: Any, x: Any, y: Any, batch_size: int, sample_weight: Any, steps: Any = None
+) -> dict:
     size = da.check_batch_size("evaluate", batch_size)
     source = make_source("evaluate", model, x, y, sample_weight, batch_size=size, shuffle=False,
                          steps=steps)  # fmt: skip
