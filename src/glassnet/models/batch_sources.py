@@ -43,14 +43,6 @@ def is_batch_source(data: Any) -> bool:
     return is_dataset(data) or is_generator(data)
 
 
-def _check_steps(who: str, name: str, steps: Any) -> int | None:
-    if steps is None:
-        return None
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ConfigError(f"The '{name}' argument of {who} must be a positive int. Got {steps!r}.")
-    return int(steps)
-
-
 class ArraySource:
     """Batches cut from arrays already converted by ``data_adapter``."""
 
@@ -142,7 +134,7 @@ def make_source(who: str, model: Any, x: Any, y: Any, sample_weight: Any, *, bat
                 shuffle: bool, steps: Any = None, steps_name: str = "steps",
                 with_y: bool = True) -> Any:  # fmt: skip
     """The right source for what the user passed, with every argument checked."""
-    steps = _check_steps(who, steps_name, steps)
+    steps = None if steps is None else da.check_count(who, steps_name, steps)
     arities = model._data_arities()
     if is_batch_source(x):
         if y is not None or sample_weight is not None:

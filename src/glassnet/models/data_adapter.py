@@ -111,16 +111,16 @@ def check_lengths(who: str, **arrays: np.ndarray | None) -> int:
     return next(iter(sizes.values()))
 
 
+def check_count(who: str, name: str, value: Any, minimum: int = 1) -> int:
+    """An int argument of ``who`` that must be >= ``minimum`` (1: positive, 0: non-negative)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        kind = "positive" if minimum == 1 else "non-negative"
+        raise ConfigError(f"The '{name}' argument of {who} must be a {kind} int. Got {value!r}.")
+    return int(value)
+
+
 def check_batch_size(who: str, batch_size: Any) -> int:
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, (int, np.integer))
-        or batch_size < 1
-    ):
-        raise ConfigError(
-            f"The 'batch_size' argument of {who} must be a positive int. Got {batch_size!r}."
-        )
-    return int(batch_size)
+    return check_count(who, "batch_size", batch_size)
 
 
 def batches(

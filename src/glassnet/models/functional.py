@@ -20,7 +20,7 @@ import numpy as np
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.layers.base import LAYERS, Layer, shape_text
 from glassnet.layers.core import InputLayer
-from glassnet.layers.graph import KerasTensor, Node, any_symbolic, map_structure, symbolic_call
+from glassnet.layers.graph import KerasTensor, Node, any_symbolic, map_structure
 from glassnet.models.model import Model
 from glassnet.tensor import Tensor
 
@@ -152,11 +152,9 @@ class Functional(Model):
 
     # ------------------------------------------------------------------ running
     def __call__(self, inputs: Any, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
-        if any_symbolic(inputs) or any_symbolic(args):
-            if training is not None:
-                kwargs["training"] = training
-            return symbolic_call(self, (inputs, *args), kwargs)
-        return self.call(inputs, training=training)
+        if any_symbolic(inputs) or any_symbolic(args):  # recorded as a node, as any layer
+            return super().__call__(inputs, *args, training=training, **kwargs)
+        return self.call(inputs, training=training)  # why: inputs may be a list or a dict
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
         values: dict[int, Any] = {}

@@ -13,6 +13,7 @@ from typing import Any
 
 from glassnet.errors import ConfigError, StateError
 from glassnet.layers.base import Layer
+from glassnet.layers.graph import map_structure
 from glassnet.models import data_adapter as da
 from glassnet.models.callbacks import Callback, CallbackList, History, ProgbarLogger
 from glassnet.models.compile_utils import CompiledLoss, CompiledMetrics, flatten_outputs
@@ -162,7 +163,7 @@ class Model(Layer):
         """Outputs for one batch in inference mode, as NumPy arrays (same structure)."""
         with no_grad():
             out = self(x, training=False)
-        return _to_numpy(out)
+        return map_structure(lambda t: t.data if isinstance(t, Tensor) else t, out)
 
     def _step_logs(self, loss: Tensor) -> dict:
         parts = getattr(self, "_output_losses", {})
@@ -298,7 +299,10 @@ class Model(Layer):
         for line in summary_lines(self):
             print_fn(line)
 
-    # ------------------------------------------------------------------ saving
+    # ------------------------------------------------------------------ saving, checking
+    # why: Keras puts save/load_weights on the model, but files (glassnet.io) and checks
+    # (glassnet.inspect) sit below models in DESIGN.md's layers. These methods are thin
+    # delegations that import on call, so no module of models imports them at load time.
     def save(self, filepath: Any, overwrite: bool = True) -> None:
         """Write config, weights and optimizer state to ``filepath`` (see ``glassnet.io``)."""
         from glassnet import io
@@ -332,16 +336,6 @@ class Model(Layer):
         if verbose:
             items.append(ProgbarLogger(verbose))
         return CallbackList([*items, self.history], self, params)
-
-
-def _to_numpy(out: Any) -> Any:
-    if isinstance(out, Tensor):
-        return out.data
-    if isinstance(out, dict):
-        return {k: _to_numpy(v) for k, v in out.items()}
-    if isinstance(out, (list, tuple)):
-        return [_to_numpy(v) for v in out]
-    return out
 
 
 def _check_metric_names(metrics_module: Any, metrics: Any) -> None:

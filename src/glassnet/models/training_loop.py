@@ -20,14 +20,6 @@ from glassnet.models.batch_sources import ArraySource, is_batch_source, make_sou
 from glassnet.tensor import Tensor
 
 
-def _check_epochs(epochs: Any) -> int:
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise ConfigError(
-            f"The 'epochs' argument of fit must be a non-negative int. Got {epochs!r}."
-        )
-    return int(epochs)
-
-
 def _split_validation(source: ArraySource, validation_split: Any) -> tuple:
     if isinstance(validation_split, bool) or not 0 <= validation_split < 1:
         raise ConfigError(
@@ -86,7 +78,7 @@ def fit(model: Any, x: Any, y: Any, *, batch_size, epochs, verbose, callbacks, v
         validation_data, shuffle, class_weight, sample_weight, initial_epoch,
         steps_per_epoch=None, validation_steps=None, validation_freq=1) -> Any:  # fmt: skip
     size = da.check_batch_size("fit", 32 if batch_size is None else batch_size)
-    epochs = _check_epochs(epochs)
+    epochs = da.check_count("fit", "epochs", epochs, minimum=0)
     source = make_source("fit", model, x, y, sample_weight, batch_size=size, shuffle=shuffle,
                          steps=steps_per_epoch, steps_name="steps_per_epoch")  # fmt: skip
     source, val = _split_validation(source, validation_split)

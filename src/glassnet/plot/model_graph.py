@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassnet.layers.base import shape_text
+from glassnet.plot._mpl import pyplot
 
 __all__ = ["model_graph", "plot_model"]
 
@@ -119,9 +120,7 @@ def plot_model(
         >>> [t.get_text().split(chr(10))[0] for t in fig.axes[0].texts if t.get_text()]
         ['hidden (Dense)', 'out (Dense)']
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyBboxPatch
-
+    plt = pyplot("plot_model")
     if rankdir not in ("TB", "LR"):
         raise ValueError(f"plot_model: expected rankdir 'TB' or 'LR', got {rankdir!r}.")
     boxes, edges = model_graph(model)
@@ -139,52 +138,17 @@ def plot_model(
         for b in boxes
     ]
     level = _levels(len(boxes), edges)
-    rows: dict[int, list[int]] = {}
-    for i, lv in enumerate(level):
-        rows.setdefault(lv, []).append(i)
     width = max(len(line) for label in labels for line in label.split("\n")) * 0.095 + 0.4
     height = max(label.count("\n") + 1 for label in labels) * 0.2 + 0.25
-    step_x, step_y = width + 0.5, height + 0.6
-    pos = {}
-    for lv, members in rows.items():
-        for k, i in enumerate(members):
-            across = (k - (len(members) - 1) / 2) * step_x
-            pos[i] = (across, -lv * step_y) if rankdir == "TB" else (lv * step_x, -k * step_y)
+    pos = _positions(level, width, height, rankdir)
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     fig_w = (max(xs) - min(xs)) + width + 1.4
     fig_h = (max(ys) - min(ys)) + height + 0.6
     fig, ax = plt.subplots(figsize=(max(fig_w, 2.5), max(fig_h, 1.2)))
     for a, b in edges:
-        (xa, ya), (xb, yb) = pos[a], pos[b]
-        long = (
-            level[b] - level[a] > 1 and abs(xa - xb) < 1e-9
-            if rankdir == "TB"
-            else (level[b] - level[a] > 1 and abs(ya - yb) < 1e-9)
-        )
-        if long:  # why: a skip connection would run through the boxes between; go round them
-            if rankdir == "TB":
-                start, end = (xa + width / 2, ya), (xb + width / 2, yb)
-            else:
-                start, end = (xa, ya + height / 2), (xb, yb + height / 2)
-            style = (
-                "arc,angleA=0,angleB=0,armA=30,armB=30,rad=8"
-                if rankdir == "TB"
-                else ("arc,angleA=90,angleB=90,armA=30,armB=30,rad=8")
-            )
-        elif rankdir == "TB":
-            start, end, style = (xa, ya - height / 2), (xb, yb + height / 2), "arc3"
-        else:
-            start, end, style = (xa + width / 2, ya), (xb - width / 2, yb), "arc3"
-        ax.annotate("", xy=end, xytext=start,
-                    arrowprops={"arrowstyle": "-|>", "color": "0.3", "lw": 1.2,
-                                "connectionstyle": style})  # fmt: skip
+        _draw_edge(ax, pos[a], pos[b], level[b] - level[a], width, height, rankdir)
     for i, label in enumerate(labels):
-        x, y = pos[i]
-        color = "#dbe9f6" if boxes[i]["class"] != "InputLayer" else "#e8f5e0"
-        ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
-                                    boxstyle="round,pad=0.02,rounding_size=0.08",
-                                    facecolor=color, edgecolor="0.35"))  # fmt: skip
-        ax.text(x, y, label, ha="center", va="center", fontsize=8, family="monospace")
+        _draw_box(ax, pos[i], label, boxes[i]["class"] == "InputLayer", width, height)
     ax.set_xlim(min(xs) - width / 2 - 0.3, max(xs) + width / 2 + 0.9)
     ax.set_ylim(min(ys) - height / 2 - 0.3, max(ys) + height / 2 + 0.6)
     ax.set_aspect("equal")
@@ -193,3 +157,50 @@ def plot_model(
     if to_file:
         fig.savefig(to_file, dpi=dpi, bbox_inches="tight")
     return fig
+
+
+def _positions(level: list[int], width: float, height: float, rankdir: str) -> dict:
+    """Box centres: one row (or column, for 'LR') per graph depth, centred across."""
+    rows: dict[int, list[int]] = {}
+    for i, lv in enumerate(level):
+        rows.setdefault(lv, []).append(i)
+    step_x, step_y = width + 0.5, height + 0.6
+    pos = {}
+    for lv, members in rows.items():
+        for k, i in enumerate(members):
+            across = (k - (len(members) - 1) / 2) * step_x
+            pos[i] = (across, -lv * step_y) if rankdir == "TB" else (lv * step_x, -k * step_y)
+    return pos
+
+
+def _draw_edge(ax: Any, a: tuple, b: tuple, depth: int, width: float, height: float,
+               rankdir: str) -> None:  # fmt: skip
+    (xa, ya), (xb, yb) = a, b
+    tb = rankdir == "TB"
+    aligned = abs(xa - xb) < 1e-9 if tb else abs(ya - yb) < 1e-9
+    if depth > 1 and aligned:  # why: a skip connection would run through the boxes between
+        if tb:
+            start, end = (xa + width / 2, ya), (xb + width / 2, yb)
+            style = "arc,angleA=0,angleB=0,armA=30,armB=30,rad=8"
+        else:
+            start, end = (xa, ya + height / 2), (xb, yb + height / 2)
+            style = "arc,angleA=90,angleB=90,armA=30,armB=30,rad=8"
+    elif tb:
+        start, end, style = (xa, ya - height / 2), (xb, yb + height / 2), "arc3"
+    else:
+        start, end, style = (xa + width / 2, ya), (xb - width / 2, yb), "arc3"
+    ax.annotate("", xy=end, xytext=start,
+                arrowprops={"arrowstyle": "-|>", "color": "0.3", "lw": 1.2,
+                            "connectionstyle": style})  # fmt: skip
+
+
+def _draw_box(ax: Any, centre: tuple, label: str, is_input: bool, width: float,
+              height: float) -> None:  # fmt: skip
+    from matplotlib.patches import FancyBboxPatch
+
+    x, y = centre
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                boxstyle="round,pad=0.02,rounding_size=0.08",
+                                facecolor="#e8f5e0" if is_input else "#dbe9f6",
+                                edgecolor="0.35"))  # fmt: skip
+    ax.text(x, y, label, ha="center", va="center", fontsize=8, family="monospace")

@@ -15,6 +15,7 @@ import re
 
 from glassnet._constraints import is_int
 from glassnet.errors import ConfigError, StateError
+from glassnet.io.checkpoint import load_checkpoint, save_checkpoint
 from glassnet.models.callbacks import Callback
 
 __all__ = ["BackupAndRestore"]
@@ -105,7 +106,6 @@ class BackupAndRestore(Callback):
         self._batches_since_save = 0
 
     def on_train_begin(self, logs: dict | None = None) -> None:
-        from glassnet.io.checkpoint import load_checkpoint
 
         if not self.model.built:
             raise StateError(
@@ -150,7 +150,6 @@ class BackupAndRestore(Callback):
             os.rmdir(self.backup_dir)
 
     def _save(self, epoch: int, batch: int) -> None:
-        from glassnet.io.checkpoint import save_checkpoint
 
         save_checkpoint(self.model, self.checkpoint_path, epoch=epoch, batch=batch)
 
