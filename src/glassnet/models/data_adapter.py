@@ -40,13 +40,28 @@ def to_array(who: str, name: str, data: Any, dtype: Any = None) -> np.ndarray:
         )
     if array.dtype.kind == "f" or dtype is not None:
         array = array.astype(dtype or backend.floatx(), copy=False)
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
+    if array.dtype.kind == "f" and not _all_finite(array):
         bad = int((~np.isfinite(array)).sum())
         raise ValueError(
             f"{who}: expected finite values in {name}, got {bad} NaN or infinite entries. "
             "Impute or drop them before training."
         )
     return array
+
+
+_FINITE_BLOCK = 1 << 16  # elements per block: a 64 KiB boolean temporary at most
+
+
+def _all_finite(array: np.ndarray) -> bool:
+    """``np.isfinite(array).all()`` over blocks of rows, so a large input never needs a
+    boolean copy of itself (60,000 x 784 floats would need 47 MB); stops at the first bad
+    block. Slicing rows never copies, whatever the array's memory layout."""
+    row = max(1, array[0].size)
+    step = max(1, _FINITE_BLOCK // row)
+    for start in range(0, len(array), step):
+        if not np.isfinite(array[start : start + step]).all():
+            return False
+    return True
 
 
 def _is_array_like(value: Any) -> bool:
@@ -126,8 +141,13 @@ def check_batch_size(who: str, batch_size: Any) -> int:
 def batches(
     n: int, batch_size: int, shuffle: bool, rng: np.random.Generator | None
 ) -> Iterator[Any]:
-    """Yield index slices (or index arrays when shuffling) covering range(n)."""
-    if shuffle:
+    """Yield index slices (or index arrays when shuffling) covering range(n).
+
+    When one batch covers all ``n`` samples there is nothing to shuffle: reordering the rows
+    of the only batch changes just the order of the sums over it. The batch is then a slice
+    (a view, no copy), which saves a permutation and a gather of every array each epoch.
+    """
+    if shuffle and n > batch_size:
         order = rng.permutation(n)
         for start in range(0, n, batch_size):
             yield order[start : start + batch_size]
