@@ -31,5 +31,6 @@ def test_op_names():
         "conv1d", "conv2d", "conv2d_transpose", "max_pool1d", "max_pool2d", "avg_pool1d",
         "avg_pool2d", "upsampling2d", "batch_norm",
         "simple_rnn", "lstm", "gru",
+        "scaled_dot_product_attention",
     ])  # fmt: skip
     assert ops.__all__ == sorted(ops.OPS) + ["OPS"]

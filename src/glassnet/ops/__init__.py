@@ -9,11 +9,12 @@ layer), ``activation`` (tanh ... log_softmax), ``special`` (erf), ``discrete`` (
 argmax: no gradient), ``conv`` (conv1d, conv2d, conv2d_transpose), ``pooling`` (max/avg
 pool 1-D and 2-D), ``upsampling`` (upsampling2d), ``norm`` (batch_norm: the fused
 training step of BatchNormalization), ``recurrent`` (simple_rnn, lstm, gru: a
-whole time loop as one node).
+whole time loop as one node), ``attention`` (scaled_dot_product_attention).
 """
 
 from glassnet.ops.activation import log_softmax, relu, sigmoid, softmax, softplus, tanh
 from glassnet.ops.arithmetic import add, divide, multiply, negative, power, subtract
+from glassnet.ops.attention import scaled_dot_product_attention
 from glassnet.ops.conv import conv1d, conv2d, conv2d_transpose
 from glassnet.ops.discrete import argmax, one_hot
 from glassnet.ops.elementwise import abs, clip, exp, log, log1p, maximum, minimum, sqrt, where
@@ -52,6 +53,7 @@ OPS = {
         max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, upsampling2d,
         batch_norm,
         simple_rnn, lstm, gru,
+        scaled_dot_product_attention,
     )
 }  # fmt: skip
 
