@@ -1,4 +1,4 @@
-"""``keras.utils``: to_categorical, plot_model and set_random_seed."""
+"""``keras.utils``: to_categorical, plot_model, set_random_seed, timeseries_dataset_from_array."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ from typing import Any
 import numpy as np
 
 from glassnet.backend import set_random_seed
+from glassnet.data.timeseries import timeseries_dataset_from_array
 from glassnet.errors import ShapeError
 from glassnet.plot.model_graph import plot_model
 
-__all__ = ["plot_model", "set_random_seed", "to_categorical"]
+__all__ = [
+    "plot_model",
+    "set_random_seed",
+    "timeseries_dataset_from_array",
+    "to_categorical",
+]
 
 
 def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
