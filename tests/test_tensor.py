@@ -233,3 +233,21 @@ def test_import_is_fast():
     ).stdout.split()  # fmt: skip
     heavy = {"matplotlib", "sklearn", "torch", "scipy", "pandas"} & set(loaded)
     assert not heavy, f"import glassnet loads {sorted(heavy)}"
+
+
+def test_a_grad_never_aliases_another_gradient_a_view_or_the_seed():
+    a = glassnet.tensor([1.0, 2.0], requires_grad=True)
+    b = glassnet.tensor([3.0, 4.0], requires_grad=True)
+    h = (a * 2.0).retain_grad()
+    seed = np.array([1.0, -1.0], dtype=np.float32)
+    (h + b).backward(seed)  # add hands the same upstream array to both of its parents
+    grads = [a.grad, b.grad, h.grad, seed]
+    for i, first in enumerate(grads):
+        for second in grads[i + 1 :]:
+            assert not np.shares_memory(first, second)
+    c = glassnet.tensor([[1.0, 2.0]], requires_grad=True)
+    glassnet.ops.reshape(c, (2,)).backward(seed)  # reshape's backward returns a view
+    assert not np.shares_memory(c.grad, seed)
+    c.backward(np.ones((1, 2), np.float32))
+    np.testing.assert_array_equal(c.grad, [[2.0, 0.0]])
+    np.testing.assert_array_equal(seed, [1.0, -1.0])  # the caller's array is untouched

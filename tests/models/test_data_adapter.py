@@ -32,13 +32,13 @@ def test_one_batch_covering_all_samples_is_a_slice_not_a_shuffle():
 
 @pytest.mark.parametrize("layout", ["C", "F"])
 def test_finite_check_finds_a_nan_anywhere_without_a_full_size_copy(layout):
-    x = np.asfortranarray(np.ones((3000, 100))) if layout == "F" else np.ones((3000, 100))
+    x = np.asfortranarray(np.ones((4000, 300))) if layout == "F" else np.ones((4000, 300))
     x = x.astype(np.float32)
     tracemalloc.start()
     assert da.to_array("fit", "x", x) is not None
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < x.nbytes / 8, f"the check allocated {peak} bytes for a {x.nbytes}-byte input"
-    x[2999, 99] = np.inf
+    x[3999, 299] = np.inf
     with pytest.raises(ValueError, match=r"fit: expected finite values in x, got 1 NaN or inf"):
         da.to_array("fit", "x", x)

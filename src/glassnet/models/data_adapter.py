@@ -49,7 +49,7 @@ def to_array(who: str, name: str, data: Any, dtype: Any = None) -> np.ndarray:
     return array
 
 
-_FINITE_BLOCK = 1 << 16  # elements per block: a 64 KiB boolean temporary at most
+_FINITE_BLOCK = 1 << 18  # elements per block: a 256 KiB boolean temporary at most
 
 
 def _all_finite(array: np.ndarray) -> bool:
