@@ -56,6 +56,7 @@ LAYER_CASES: dict[str, Case] = {
     "Minimum": (L.Minimum, VEC, "multi"),
     "Multiply": (L.Multiply, VEC, "multi"),
     "PReLU": (L.PReLU, VEC, "single"),
+    "RBF": (lambda: L.RBF(3), VEC, "single"),
     "RNN": (lambda: L.RNN(L.SimpleRNNCell(3)), SEQ, "single"),
     "RandomFlip": (lambda: L.RandomFlip(seed=0), IMG, "train"),
     "RandomRotation": (lambda: L.RandomRotation(0.2, seed=0), IMG, "train"),

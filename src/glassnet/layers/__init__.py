@@ -55,6 +55,7 @@ from glassnet.layers.preprocessing import (
     RandomZoom,
     Rescaling,
 )
+from glassnet.layers.rbf import RBF
 from glassnet.layers.recurrent import (
     GRU,
     LSTM,
@@ -124,6 +125,7 @@ __all__ = [
     "Minimum",
     "Multiply",
     "PReLU",
+    "RBF",
     "RandomFlip",
     "RandomRotation",
     "RandomTranslation",
