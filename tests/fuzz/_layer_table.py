@@ -17,6 +17,14 @@ Case = tuple[Callable[[], Any], tuple[int, ...], str]
 
 SEQ, IMG, VEC = (5, 2), (6, 6, 2), (4,)
 
+
+class _SelfAttention(L.MultiHeadAttention):
+    """Fuzzed as ``layer(x)`` = ``MultiHeadAttention(x, x)`` (the one-input calls below)."""
+
+    def __call__(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().__call__(x, x, *args, **kwargs)
+
+
 LAYER_CASES: dict[str, Case] = {
     "Activation": (lambda: L.Activation("relu"), VEC, "single"),
     "Add": (L.Add, VEC, "multi"),
@@ -54,6 +62,7 @@ LAYER_CASES: dict[str, Case] = {
     "Maximum": (L.Maximum, VEC, "multi"),
     "Maxout": (lambda: L.Maxout(3, 2), VEC, "single"),
     "Minimum": (L.Minimum, VEC, "multi"),
+    "MultiHeadAttention": (lambda: _SelfAttention(2, 3, dropout=0.5, seed=0), SEQ, "single"),
     "Multiply": (L.Multiply, VEC, "multi"),
     "PReLU": (L.PReLU, VEC, "single"),
     "RBF": (lambda: L.RBF(3), VEC, "single"),

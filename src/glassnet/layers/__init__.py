@@ -1,6 +1,7 @@
 """Layers: ``build(input_shape)`` creates the weights, ``call(inputs, training)`` computes."""
 
 from glassnet.layers.activation_layers import ELU, LeakyReLU, Maxout, PReLU, ReLU, Softmax
+from glassnet.layers.attention import MultiHeadAttention
 from glassnet.layers.base import LAYERS, InputSpec, Layer
 from glassnet.layers.convolutional import (
     Conv1D,
@@ -123,6 +124,7 @@ __all__ = [
     "Maximum",
     "Maxout",
     "Minimum",
+    "MultiHeadAttention",
     "Multiply",
     "PReLU",
     "RBF",
