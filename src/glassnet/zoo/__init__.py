@@ -4,9 +4,11 @@ applications are): compile them with the optimizer and loss you want.
 - ``lenet5``: a LeNet-5 style CNN for 28x28 digit images.
 - ``cifar10_cnn``: the CIFAR-10 network of the seed documents (three conv blocks with batch
   normalization and dropout, then a 512-unit dense layer).
+- ``RBFNetwork``: Gaussian radial basis functions (centres from k-means) and a linear read-out.
 """
 
 from glassnet.zoo.cifar import cifar10_cnn
 from glassnet.zoo.lenet import lenet5
+from glassnet.zoo.rbf import RBFNetwork
 
-__all__ = ["cifar10_cnn", "lenet5"]
+__all__ = ["RBFNetwork", "cifar10_cnn", "lenet5"]
