@@ -66,12 +66,25 @@ class CallbackList:
     def __getattr__(self, hook: str) -> Callable[..., None]:
         if not hook.startswith("on_"):
             raise AttributeError(hook)
+        # why: only the callbacks that define the hook are called, and the list is made once
+        # per fit (four hooks run every batch; most callbacks define one or two).
+        methods = [getattr(cb, hook) for cb in self.callbacks if _defines(cb, hook)]
 
         def call_all(*args: Any) -> None:
-            for cb in self.callbacks:
-                getattr(cb, hook)(*args)
+            for method in methods:
+                method(*args)
 
+        setattr(self, hook, call_all)
         return call_all
+
+
+def _defines(callback: Callback, hook: str) -> bool:
+    """Whether ``callback`` does something in ``hook``: its class overrides the base class's
+    no-op, or the instance sets it (``LambdaCallback``)."""
+    if hook in vars(callback):
+        return True
+    base = getattr(Callback, hook, None)
+    return base is None or getattr(type(callback), hook, None) is not base
 
 
 class History(Callback):
