@@ -1,7 +1,12 @@
 """Layers: ``build(input_shape)`` creates the weights, ``call(inputs, training)`` computes."""
 
 from glassnet.layers.activation_layers import ELU, LeakyReLU, Maxout, PReLU, ReLU, Softmax
-from glassnet.layers.attention import MultiHeadAttention
+from glassnet.layers.attention import (
+    MultiHeadAttention,
+    PositionEmbedding,
+    SinusoidalPositionEncoding,
+    TokenAndPositionEmbedding,
+)
 from glassnet.layers.base import LAYERS, InputSpec, Layer
 from glassnet.layers.convolutional import (
     Conv1D,
@@ -127,6 +132,7 @@ __all__ = [
     "MultiHeadAttention",
     "Multiply",
     "PReLU",
+    "PositionEmbedding",
     "RBF",
     "RandomFlip",
     "RandomRotation",
@@ -139,9 +145,11 @@ __all__ = [
     "SeparableConvolution2D",
     "SimpleRNN",
     "SimpleRNNCell",
+    "SinusoidalPositionEncoding",
     "Softmax",
     "Subtract",
     "TimeDistributed",
+    "TokenAndPositionEmbedding",
     "UpSampling2D",
     "ZeroPadding1D",
     "ZeroPadding2D",
