@@ -196,12 +196,12 @@ def test_backward_through_inputs_without_features(make, shape) -> None:
     assert x.grad.shape == shape
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect, left to the recurrent layers' owner: a cell called directly with "
-    "states of another batch size broadcasts them silently (output (3, 3) for inputs (1, 2))",
-)
 def test_cell_states_batch_must_match_the_inputs() -> None:
     cell = SimpleRNNCell(3)
-    with pytest.raises(ShapeError):
+    with pytest.raises(ShapeError, match=r"expected 1 state\(s\) of shape \(1, 3\) for inputs"):
         cell(np.ones((1, 2), np.float32), [np.zeros((3, 3), np.float32)])
+    lstm = LSTMCell(2)
+    with pytest.raises(ShapeError, match=r"expected 2 state\(s\) of shape \(4, 2\), \(4, 2\)"):
+        lstm(np.ones((4, 3), np.float32), [np.zeros((4, 2), np.float32)])
+    h, states = lstm(np.ones((4, 3), np.float32), lstm.get_initial_state(4))
+    assert h.shape == (4, 2) and [s.shape for s in states] == [(4, 2), (4, 2)]

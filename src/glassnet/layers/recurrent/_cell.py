@@ -20,6 +20,7 @@ import numpy as np
 
 from glassnet import activations, backend, initializers, ops, regularizers
 from glassnet._constraints import is_real
+from glassnet.errors import ShapeError
 from glassnet.layers._checks import BOOL, POSITIVE_INT, SEED, Constraint, check_args
 from glassnet.layers.base import InputSpec, Layer
 from glassnet.ops.recurrent import FUSED_ACTIVATIONS
@@ -103,6 +104,14 @@ class RecurrentCell(Layer):
         """Zero states, one (batch_size, size) tensor per entry of ``state_size``."""
         sizes = self.state_size if isinstance(self.state_size, list) else [self.state_size]
         return [Tensor(np.zeros((batch_size, s), dtype=self.dtype)) for s in sizes]
+
+    def __call__(self, inputs: Any, states: Any = None, *args: Any, **kwargs: Any) -> Any:
+        """``cell(inputs, states, training=None)``: one step, after checking that every state
+        is (batch, size) for the inputs' batch (NumPy would broadcast a mismatch silently)."""
+        if states is None:
+            return super().__call__(inputs, *args, **kwargs)
+        _check_states(self, inputs, states)
+        return super().__call__(inputs, states, *args, **kwargs)
 
     # ------------------------------------------------------------------ weights
     def _add_kernels(self, input_shape: tuple, bias_shape: tuple, bias_init: Any) -> None:
@@ -221,6 +230,23 @@ class RecurrentCell(Layer):
             "recurrent_dropout": self.recurrent_dropout,
             "seed": self.seed,
         }
+
+
+def _check_states(cell: RecurrentCell, inputs: Any, states: Any) -> None:
+    shape = getattr(inputs, "shape", None)
+    if shape is None or len(shape) != 2 or shape[0] is None:
+        return  # why: the input checks (and symbolic calls) say what is wrong with inputs
+    items = list(states) if isinstance(states, (list, tuple)) else [states]
+    sizes = cell.state_size if isinstance(cell.state_size, list) else [cell.state_size]
+    got = [getattr(s, "shape", None) for s in items]
+    want = [(shape[0], size) for size in sizes]
+    if len(got) != len(want) or any(g is not None and tuple(g) != w for g, w in zip(got, want)):
+        raise ShapeError(
+            f"{cell.name}: expected {len(want)} state(s) of shape "
+            f"{', '.join(str(w) for w in want)} for inputs of shape {tuple(shape)}, got "
+            f"{', '.join(str(tuple(g)) if g is not None else '?' for g in got)}. Pass states "
+            f"with the inputs' batch size (cell.get_initial_state({shape[0]}) gives zeros)."
+        )
 
 
 def _pick(mask: Any, k: int) -> Tensor:
