@@ -7,7 +7,8 @@
 - looking inside: ``layer_outputs`` (every layer's output), ``explain`` (one neuron's
   numbers, forward and backward), ``LayerStatistics`` / ``layer_statistics`` (gradient
   norms, activations, dead and saturated units per layer);
-- diagnosis: ``diagnose`` and the ``Doctor`` callback, which report ``Finding``s.
+- diagnosis: ``diagnose`` and the ``Doctor`` callback, which report ``Finding``s;
+- sequences: ``timestep_importance`` (which input time steps a prediction depends on).
 """
 
 from glassnet.inspect.evaluation import (
@@ -25,7 +26,7 @@ _LAZY = {
     "Explanation": "explanation", "explain": "explanation",
     "GradientCheckReport": "model_gradcheck", "check_gradients": "model_gradcheck",
     "LayerStatistics": "statistics", "layer_statistics": "statistics",
-    "layer_outputs": "outputs",
+    "layer_outputs": "outputs", "timestep_importance": "timesteps",
 }  # fmt: skip
 
 
@@ -55,4 +56,5 @@ __all__ = [
     "regression_report",
     "roc_auc",
     "roc_curve",
+    "timestep_importance",
 ]

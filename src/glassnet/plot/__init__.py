@@ -1,5 +1,6 @@
 """Plots for seeing inside a network: training history, decision boundaries, activations,
-residuals, per-layer distributions, image grids, confusion matrices and the model graph.
+residuals, per-layer distributions, image grids, confusion matrices, the model graph and
+per-time-step importance of sequence inputs.
 
 matplotlib is optional: it is imported inside each plotting function, so ``import
 glassnet.plot`` works without it, and a call raises ImportError with the install line.
@@ -14,6 +15,7 @@ from glassnet.plot.history import plot_history
 from glassnet.plot.images import plot_image_grid
 from glassnet.plot.model_graph import plot_model
 from glassnet.plot.residuals import plot_residuals
+from glassnet.plot.timesteps import plot_timestep_importance, timestep_importance
 
 __all__ = [
     "activation_curves",
@@ -27,4 +29,6 @@ __all__ = [
     "plot_layer_distributions",
     "plot_model",
     "plot_residuals",
+    "plot_timestep_importance",
+    "timestep_importance",
 ]
