@@ -83,6 +83,11 @@ def shape_text(shape: Sequence[int | None]) -> str:
     return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 
+def _who(layer: Layer) -> str:
+    """How error messages name a layer; built only when an error is raised (hot path)."""
+    return f"{type(layer).__name__} '{layer.name}'"
+
+
 @dataclasses.dataclass
 class InputSpec:
     """What a layer accepts: an exact rank, a minimum rank, and fixed sizes on some axes."""
@@ -92,22 +97,21 @@ class InputSpec:
     axes: dict[int, int] = dataclasses.field(default_factory=dict)
 
     def check(self, layer: Layer, shape: tuple[int, ...]) -> None:
-        who = f"{type(layer).__name__} '{layer.name}'"
         if self.ndim is not None and len(shape) != self.ndim:
             raise ShapeError(
-                f"{who}: expected input of rank {self.ndim}, got shape {shape} (rank "
+                f"{_who(layer)}: expected input of rank {self.ndim}, got shape {shape} (rank "
                 f"{len(shape)}). Reshape the input, or add a Flatten/Reshape layer before it."
             )
         if self.min_ndim is not None and len(shape) < self.min_ndim:
             raise ShapeError(
-                f"{who}: expected input of rank >= {self.min_ndim}, got shape {shape}. "
+                f"{_who(layer)}: expected input of rank >= {self.min_ndim}, got shape {shape}. "
                 "Add a batch axis (x[None]) or reshape the input."
             )
         for axis, size in self.axes.items():
             if shape[axis] != size:
                 wanted = ["N", *(["..."] if len(shape) > 2 else []), str(size)]
                 raise ShapeError(
-                    f"{who}: expected input of shape ({', '.join(wanted)}), got {shape}. The "
+                    f"{_who(layer)}: expected input of shape ({', '.join(wanted)}), got {shape}. The "
                     f"layer was built for {size} features on axis {axis} and got "
                     f"{shape[axis]}; pass data with {size} features or rebuild this layer."
                 )
@@ -257,7 +261,6 @@ class Layer:
         Floats and bools become ``self.dtype``; so do integers, unless the layer reads ids
         (``_integer_input``, e.g. Embedding): NumPy would turn int64 @ float32 into float64.
         """
-        who = f"{type(self).__name__} '{self.name}'"
         if isinstance(inputs, Tensor):
             x = inputs
             if x.dtype.kind in "iub" and not (self._integer_input and x.dtype.kind in "iu"):
@@ -270,12 +273,12 @@ class Layer:
                 array = np.asarray(inputs)
             except (ValueError, TypeError) as err:
                 raise TypeError(
-                    f"{who}: could not turn the input into an array ({err}). Pass one NumPy "
+                    f"{_who(self)}: could not turn the input into an array ({err}). Pass one NumPy "
                     "array with the same number of values in every row."
                 ) from None
             if array.dtype.kind not in "biuf":
                 raise TypeError(
-                    f"{who}: expected numeric input, got dtype {array.dtype}. Convert the data "
+                    f"{_who(self)}: expected numeric input, got dtype {array.dtype}. Convert the data "
                     "to numbers first."
                 )
             if array.dtype.kind in "fb" or not self._integer_input:
@@ -283,7 +286,7 @@ class Layer:
             x = Tensor(array)
         if x.ndim == 0:
             raise ShapeError(
-                f"{who}: expected input with a batch axis (N, ...), got a scalar. Pass an "
+                f"{_who(self)}: expected input with a batch axis (N, ...), got a scalar. Pass an "
                 "array of samples, for example np.array([[value]])."
             )
         return x
