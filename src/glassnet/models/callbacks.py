@@ -74,6 +74,7 @@ class CallbackList:
             for method in methods:
                 method(*args)
 
+        call_all.active = bool(methods)  # type: ignore[attr-defined]
         setattr(self, hook, call_all)
         return call_all
 

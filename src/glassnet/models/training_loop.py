@@ -140,17 +140,20 @@ def _batch_len(x: Any) -> int:
 
 
 def _run_epoch(model: Any, source: Any, class_weight: dict | None, cbs: Any) -> dict | None:
-    means, logs = _Means(), None
+    means = _Means()
+    batch_end = cbs.on_train_batch_end
     for step, (xb, yb, swb) in enumerate(source.epoch(backend.rng())):
         cbs.on_train_batch_begin(step, {})
         if class_weight is not None:
             swb = _class_weighted(model, yb, swb, class_weight)
         means.add(model.train_step(xb, yb, swb), _batch_len(xb))
-        logs = {**means.result(), **model._metric_results()}
-        cbs.on_train_batch_end(step, logs)
+        if batch_end.active:  # why: the running logs are built only when a callback reads them
+            batch_end(step, {**means.result(), **model._metric_results()})
         if model.stop_training:
             break
-    return logs
+    if not means.count:
+        return None
+    return {**means.result(), **model._metric_results()}
 
 
 def run_evaluation(model: Any, source: Any) -> dict:
