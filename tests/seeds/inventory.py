@@ -88,7 +88,7 @@ ENTRIES = (
           "Time Series Prediction with RNN", "runs",
           "CNN on CIFAR-10: Conv2D, MaxPooling2D, ImageDataGenerator, datasets.cifar10"),
     Entry("000-lstm", "000", "Time Series Prediction with RNN/LSTM", "Foundational Books",
-          "issue 5", "stacked LSTM forecaster on a synthetic series"),
+          "runs", "stacked LSTM forecaster on a synthetic series"),
     Entry("001-all", "001", "Using TensorFlow/Keras", "Foundational Books", "duplicate",
           "000's programs again, indentation lost"),
     Entry("002-keras", "002", "import tensorflow as tf", "Hyperparameters", "runs",
