@@ -5,10 +5,12 @@ applications are): compile them with the optimizer and loss you want.
 - ``cifar10_cnn``: the CIFAR-10 network of the seed documents (three conv blocks with batch
   normalization and dropout, then a 512-unit dense layer).
 - ``RBFNetwork``: Gaussian radial basis functions (centres from k-means) and a linear read-out.
+- ``SelfOrganizingMap``: Kohonen's map, trained without labels (NumPy, not a Model).
 """
 
 from glassnet.zoo.cifar import cifar10_cnn
 from glassnet.zoo.lenet import lenet5
 from glassnet.zoo.rbf import RBFNetwork
+from glassnet.zoo.som import SelfOrganizingMap
 
-__all__ = ["RBFNetwork", "cifar10_cnn", "lenet5"]
+__all__ = ["RBFNetwork", "SelfOrganizingMap", "cifar10_cnn", "lenet5"]
