@@ -1,6 +1,7 @@
 """Plots for seeing inside a network: training history, decision boundaries, activations,
-residuals, per-layer distributions, image grids, confusion matrices, the model graph and
-per-time-step importance of sequence inputs.
+residuals, per-layer distributions, image grids, confusion matrices, the model graph,
+per-time-step importance of sequence inputs, and a self-organizing map's U-matrix and
+component planes.
 
 matplotlib is optional: it is imported inside each plotting function, so ``import
 glassnet.plot`` works without it, and a call raises ImportError with the install line.
@@ -15,10 +16,12 @@ from glassnet.plot.history import plot_history
 from glassnet.plot.images import plot_image_grid
 from glassnet.plot.model_graph import plot_model
 from glassnet.plot.residuals import plot_residuals
+from glassnet.plot.som import component_planes, u_matrix
 from glassnet.plot.timesteps import plot_timestep_importance, timestep_importance
 
 __all__ = [
     "activation_curves",
+    "component_planes",
     "confusion_matrix",
     "decision_grid",
     "plot_activations",
@@ -31,4 +34,5 @@ __all__ = [
     "plot_residuals",
     "plot_timestep_importance",
     "timestep_importance",
+    "u_matrix",
 ]

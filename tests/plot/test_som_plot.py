@@ -1,0 +1,52 @@
+"""u_matrix and component_planes: one cell per node, one panel per feature, saved to file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from glassnet.errors import ShapeError  # noqa: E402
+from glassnet.plot import component_planes, u_matrix  # noqa: E402
+from glassnet.zoo import SelfOrganizingMap  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def trained():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(-2, 0.3, (30, 3)), rng.normal(2, 0.3, (30, 3))])
+    y = np.repeat([0, 1], 30)
+    return SelfOrganizingMap(5, 6, sigma=1.5, random_seed=0).fit(x, 400), x, y
+
+
+def test_u_matrix_draws_the_distance_map_and_the_labelled_samples(trained, tmp_path):
+    som, x, y = trained
+    fig = u_matrix(som, x, y, to_file=tmp_path / "u.png")
+    ax = fig.axes[0]
+    np.testing.assert_allclose(ax.images[0].get_array(), som.distance_map())
+    assert [c.get_offsets().shape[0] for c in ax.collections] == [30, 30]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0", "1"]
+    assert (tmp_path / "u.png").stat().st_size > 0
+    with pytest.raises(ShapeError, match=r"u_matrix: expected data and one label per sample"):
+        u_matrix(som, x, y[:3])
+
+
+def test_component_planes_one_panel_per_feature(trained, tmp_path):
+    som, _, _ = trained
+    fig = component_planes(som, ["a", "b", "c"], to_file=tmp_path / "c.png")
+    panels = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in panels] == ["a", "b", "c"]
+    np.testing.assert_allclose(panels[1].images[0].get_array(), som.weights[:, :, 1])
+    assert (tmp_path / "c.png").stat().st_size > 0
+    with pytest.raises(ShapeError, match=r"component_planes: expected 3 feature names, got 2"):
+        component_planes(som, ["a", "b"])
