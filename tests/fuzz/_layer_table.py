@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from glassnet import layers as L
+from glassnet import zoo
 
 Case = tuple[Callable[[], Any], tuple[int, ...], str]
 
@@ -87,6 +88,8 @@ LAYER_CASES: dict[str, Case] = {
         (5,),
         "int",
     ),
+    "TransformerDecoder": (lambda: zoo.TransformerDecoder(4, 2, dropout=0.5), SEQ, "single"),
+    "TransformerEncoder": (lambda: zoo.TransformerEncoder(4, 2, dropout=0.5), SEQ, "single"),
     "UpSampling2D": (L.UpSampling2D, (3, 3, 2), "single"),
     "ZeroPadding1D": (L.ZeroPadding1D, SEQ, "single"),
     "ZeroPadding2D": (L.ZeroPadding2D, (3, 3, 2), "single"),

@@ -39,6 +39,8 @@ REQUIRED: dict[str, Any] = {
     "units": 3, "filters": 2, "kernel_size": 3, "rate": 0.5, "input_dim": 10, "output_dim": 3,
     "activation": "relu", "pieces": 2, "factor": 0.2, "height_factor": 0.2,
     "width_factor": 0.2, "scale": 0.5, "target_shape": (2, 2), "axes": 1,
+    "num_heads": 2, "key_dim": 3, "intermediate_dim": 4, "sequence_length": 8,
+    "vocabulary_size": 10, "embedding_dim": 3,
 }  # fmt: skip
 
 _BASE_ARGUMENTS = ("name", "trainable", "dtype", "input_shape", "input_dim")

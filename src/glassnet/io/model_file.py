@@ -180,6 +180,7 @@ def _probe(shape: list, dtype: np.dtype) -> Any:
 
 def _rebuild(files: ModelFiles, source: str) -> Any:
     """The model rebuilt from the config and built, its weight count capped by the file's."""
+    import glassnet.zoo  # noqa: F401  (registers the zoo's layers, e.g. TransformerEncoder)
     from glassnet.models.model import Model
     from glassnet.tensor import no_grad
 

@@ -6,11 +6,20 @@ applications are): compile them with the optimizer and loss you want.
   normalization and dropout, then a 512-unit dense layer).
 - ``RBFNetwork``: Gaussian radial basis functions (centres from k-means) and a linear read-out.
 - ``SelfOrganizingMap``: Kohonen's map, trained without labels (NumPy, not a Model).
+- ``TransformerEncoder``, ``TransformerDecoder``: transformer blocks (keras_hub's), as layers.
 """
 
 from glassnet.zoo.cifar import cifar10_cnn
 from glassnet.zoo.lenet import lenet5
 from glassnet.zoo.rbf import RBFNetwork
 from glassnet.zoo.som import SelfOrganizingMap
+from glassnet.zoo.transformer import TransformerDecoder, TransformerEncoder
 
-__all__ = ["RBFNetwork", "SelfOrganizingMap", "cifar10_cnn", "lenet5"]
+__all__ = [
+    "RBFNetwork",
+    "SelfOrganizingMap",
+    "TransformerDecoder",
+    "TransformerEncoder",
+    "cifar10_cnn",
+    "lenet5",
+]
