@@ -3,7 +3,8 @@
 ``LAYER_CASES[name] = (make, sample_shape, kind)``: ``make()`` builds a fresh layer,
 ``sample_shape`` is one valid sample (no batch axis) and ``kind`` says how it is called:
 ``"single"`` (one array), ``"multi"`` (a list of two arrays), ``"cell"`` (``cell(x, states)``),
-``"int"`` (integer ids, Embedding), ``"train"`` (random augmentation: called with training).
+``"int"`` (integer ids, Embedding), ``"tree"`` (encoded trees, TreeLSTM), ``"train"`` (random
+augmentation: called with training).
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ LAYER_CASES: dict[str, Case] = {
     ),
     "TransformerDecoder": (lambda: zoo.TransformerDecoder(4, 2, dropout=0.5), SEQ, "single"),
     "TransformerEncoder": (lambda: zoo.TransformerEncoder(4, 2, dropout=0.5), SEQ, "single"),
+    "TreeLSTM": (lambda: L.TreeLSTM(3, input_dim=5), (2, 2), "tree"),
     "UpSampling2D": (L.UpSampling2D, (3, 3, 2), "single"),
     "ZeroPadding1D": (L.ZeroPadding1D, SEQ, "single"),
     "ZeroPadding2D": (L.ZeroPadding2D, (3, 3, 2), "single"),

@@ -31,6 +31,8 @@ BATCH = 3
 
 def _valid_input(sample: tuple[int, ...], kind: str) -> np.ndarray:
     rng = np.random.default_rng(0)
+    if kind == "tree":  # encoded trees (TreeLSTM): a leaf, then its parent, in every sample
+        return np.tile(np.array([[1, -1], [2, 0]]), (BATCH, 1, 1))
     if kind == "int":
         return rng.integers(0, 10, size=(BATCH, *sample))
     return rng.normal(size=(BATCH, *sample)).astype(np.float32)
@@ -82,7 +84,7 @@ def check_layer_call(
 ) -> None:
     """The property, for one drawn input (also used to explore with more examples)."""
     make, sample, kind = LAYER_CASES[name]
-    if graph and kind != "int":
+    if graph and kind not in ("int", "tree"):
         inputs = _as_graph_input(inputs)
     layer = make()
     valid = _valid_input(sample, kind)

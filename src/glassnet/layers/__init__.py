@@ -76,6 +76,7 @@ from glassnet.layers.recurrent import (
     TimeDistributed,
 )
 from glassnet.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
+from glassnet.layers.tree import TreeLSTM
 
 __all__ = [
     "ELU",
@@ -150,6 +151,7 @@ __all__ = [
     "Subtract",
     "TimeDistributed",
     "TokenAndPositionEmbedding",
+    "TreeLSTM",
     "UpSampling2D",
     "ZeroPadding1D",
     "ZeroPadding2D",

@@ -7,6 +7,9 @@ applications are): compile them with the optimizer and loss you want.
 - ``RBFNetwork``: Gaussian radial basis functions (centres from k-means) and a linear read-out.
 - ``SelfOrganizingMap``: Kohonen's map, trained without labels (NumPy, not a Model).
 - ``TransformerEncoder``, ``TransformerDecoder``: transformer blocks (keras_hub's), as layers.
+- ``TreeClassifier``: a child-sum Tree-LSTM over trees (``parse_tree``, ``TreeVocabulary``,
+  ``encode_trees``), with ``BagOfWordsClassifier`` as its baseline and the generated
+  ``negation_sentiment`` task.
 """
 
 from glassnet.zoo.cifar import cifar10_cnn
@@ -14,12 +17,28 @@ from glassnet.zoo.lenet import lenet5
 from glassnet.zoo.rbf import RBFNetwork
 from glassnet.zoo.som import SelfOrganizingMap
 from glassnet.zoo.transformer import TransformerDecoder, TransformerEncoder
+from glassnet.zoo.tree import (
+    BagOfWordsClassifier,
+    TreeClassifier,
+    TreeVocabulary,
+    encode_trees,
+    parse_tree,
+    tree_to_string,
+)
+from glassnet.zoo.tree_data import negation_sentiment
 
 __all__ = [
+    "BagOfWordsClassifier",
     "RBFNetwork",
     "SelfOrganizingMap",
     "TransformerDecoder",
     "TransformerEncoder",
+    "TreeClassifier",
+    "TreeVocabulary",
     "cifar10_cnn",
+    "encode_trees",
     "lenet5",
+    "negation_sentiment",
+    "parse_tree",
+    "tree_to_string",
 ]

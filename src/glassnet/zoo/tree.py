@@ -1,0 +1,295 @@
+"""Tree networks: tree input (nested tuples or parse strings), vocabularies, and models.
+
+A tree is a word (a ``str``: a leaf) or a tuple of trees (an inner node with those children):
+``("not", ("very", "good"))`` is the tree the parse string ``"(not (very good))"`` describes.
+
+Training works with the ordinary ``fit``: ``encode_trees`` turns a list of trees into one
+integer array (N, M, 1 + K), padded to the largest tree, which ``fit`` slices into batches
+like any other array; the ``TreeLSTM`` layer turns each batch back into a level-by-level
+schedule (``glassnet.layers.tree``). So callbacks, ``validation_split``, ``evaluate`` and
+``predict`` all work unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from glassnet import ops
+from glassnet.errors import ShapeError, StateError
+from glassnet.layers import Dense
+from glassnet.layers.tree import TreeLSTM
+from glassnet.models import Model
+from glassnet.tensor import Tensor
+
+__all__ = [
+    "BagOfWordsClassifier",
+    "TreeClassifier",
+    "TreeVocabulary",
+    "encode_trees",
+    "parse_tree",
+    "tree_to_string",
+]
+
+Tree = str | tuple
+PAD, UNK, NODE = "<pad>", "<unk>", "<node>"
+_TOKEN = re.compile(r"\(|\)|[^\s()]+")
+
+
+def parse_tree(text: str) -> Tree:
+    """Parse a bracketed tree: ``"(not (very good))"`` -> ``("not", ("very", "good"))``.
+
+    Words are separated by spaces; brackets make inner nodes; a bare word is a one-node tree.
+
+    Args:
+        text: the bracketed string.
+
+    Returns:
+        The tree as nested tuples of words.
+
+    Raises:
+        ValueError: for unbalanced brackets, an empty pair ``()``, or extra text after the tree.
+
+    Example:
+        >>> parse_tree("(good and (not bad))")
+        ('good', 'and', ('not', 'bad'))
+    """
+    tokens = _TOKEN.findall(text) if isinstance(text, str) else None
+    if not tokens:
+        raise ValueError(f"parse_tree: expected a bracketed tree such as '(not good)', got "
+                         f"{text!r}.")  # fmt: skip
+    stack: list[list] = [[]]
+    for token in tokens:
+        if token == "(":
+            stack.append([])
+        elif token == ")":
+            if len(stack) == 1 or not stack[-1]:
+                what = "an empty pair ()" if len(stack) > 1 else "a ')' without its '('"
+                raise ValueError(f"parse_tree: found {what} in {text!r}.")
+            node = tuple(stack.pop())
+            stack[-1].append(node)
+        else:
+            stack[-1].append(token)
+    if len(stack) != 1 or len(stack[0]) != 1:
+        what = "a '(' without its ')'" if len(stack) != 1 else "more than one tree"
+        raise ValueError(f"parse_tree: found {what} in {text!r}. Wrap the whole text in ().")
+    return stack[0][0]
+
+
+def tree_to_string(tree: Tree) -> str:
+    """The bracketed string of a tree (the inverse of ``parse_tree``).
+
+    Example:
+        >>> tree_to_string(("not", ("very", "good")))
+        '(not (very good))'
+    """
+    if isinstance(tree, str):
+        return tree
+    return "(" + " ".join(tree_to_string(child) for child in tree) + ")"
+
+
+def _check_tree(tree: Any, who: str) -> None:
+    if isinstance(tree, str):
+        if not tree or tree in (PAD, NODE) or any(c.isspace() or c in "()" for c in tree):
+            raise ValueError(f"{who}: expected words without spaces or brackets (and not "
+                             f"{PAD!r} or {NODE!r}), got {tree!r}.")  # fmt: skip
+        return
+    if not isinstance(tree, tuple) or not tree:
+        raise TypeError(
+            f"{who}: expected a tree (a word, or a non-empty tuple of trees), got "
+            f"{tree!r}. Parse strings with parse_tree first."
+        )
+    for child in tree:
+        _check_tree(child, who)
+
+
+def _words(tree: Tree) -> Iterable[str]:
+    if isinstance(tree, str):
+        yield tree
+    else:
+        for child in tree:
+            yield from _words(child)
+
+
+class TreeVocabulary:
+    """Maps words to token ids: 0 padding, 1 unknown words, 2 inner nodes, then the words.
+
+    Args:
+        min_count: keep only words seen at least this often in ``fit`` (others are unknown).
+
+    Example:
+        >>> vocab = TreeVocabulary().fit([("not", ("very", "good"))])
+        >>> vocab.size, vocab.ids(["good", "ugly"])
+        (6, [3, 1])
+    """
+
+    def __init__(self, min_count: int = 1) -> None:
+        self.min_count = int(min_count)
+        self.tokens: list[str] = [PAD, UNK, NODE]
+        self.index: dict[str, int] = {t: i for i, t in enumerate(self.tokens)}
+        self.fitted = False
+
+    @property
+    def size(self) -> int:
+        """Number of ids (the ``input_dim`` of ``TreeLSTM``)."""
+        return len(self.tokens)
+
+    def fit(self, trees: Iterable[Tree]) -> TreeVocabulary:
+        """Add every word of ``trees`` (sorted by count, then alphabetically); returns self."""
+        counts: dict[str, int] = {}
+        for tree in trees:
+            _check_tree(tree, "TreeVocabulary.fit")
+            for word in _words(tree):
+                counts[word] = counts.get(word, 0) + 1
+        kept = sorted((w for w, c in counts.items() if c >= self.min_count and w not in
+                       self.index), key=lambda w: (-counts[w], w))  # fmt: skip
+        for word in kept:
+            self.index[word] = len(self.tokens)
+            self.tokens.append(word)
+        self.fitted = True
+        return self
+
+    def ids(self, words: Iterable[str]) -> list[int]:
+        """Token ids of words (1 for words not in the vocabulary)."""
+        return [self.index.get(w, 1) for w in words]
+
+
+def _post_order(tree: Tree, vocab: TreeVocabulary, rows: list[list[int]]) -> int:
+    """Append the rows of ``tree``'s nodes, children first; return the root's position."""
+    if isinstance(tree, str):
+        rows.append([vocab.index.get(tree, 1)])
+        return len(rows) - 1
+    kids = [_post_order(child, vocab, rows) for child in tree]
+    rows.append([vocab.index[NODE], *kids])
+    return len(rows) - 1
+
+
+def encode_trees(
+    trees: Sequence[Tree], vocab: TreeVocabulary, *, max_nodes: int | None = None,
+    max_children: int | None = None,
+) -> np.ndarray:  # fmt: skip
+    """Encode trees as one integer array that ``fit`` can batch and ``TreeLSTM`` reads.
+
+    Args:
+        trees: trees (nested tuples) or bracketed strings.
+        vocab: a fitted ``TreeVocabulary``.
+        max_nodes, max_children: pad to these sizes (default: the largest in ``trees``),
+            so that arrays encoded separately (train, test) can share one shape.
+
+    Returns:
+        int32 array (N, M, 1 + K): per node its token id (inner nodes: the ``<node>`` id),
+        then its children's positions (-1: none); nodes children first, root last, padding
+        rows all 0 / -1.
+
+    Raises:
+        StateError: if ``vocab`` was not fitted.
+        ShapeError: if a tree has more nodes or children than ``max_nodes``/``max_children``.
+
+    Example:
+        >>> vocab = TreeVocabulary().fit(["good"])
+        >>> encode_trees(["(not good)"], vocab)[0].tolist()  # 'not' is unknown here: id 1
+        [[1, -1, -1], [3, -1, -1], [2, 0, 1]]
+    """
+    if not vocab.fitted:
+        raise StateError("encode_trees: expected a fitted TreeVocabulary, got an empty one. "
+                         "Call vocab.fit(trees) first.")  # fmt: skip
+    encoded = []
+    for tree in trees:
+        tree = parse_tree(tree) if isinstance(tree, str) and "(" in tree else tree
+        _check_tree(tree, "encode_trees")
+        rows: list[list[int]] = []
+        _post_order(tree, vocab, rows)
+        encoded.append(rows)
+    if not encoded:
+        raise ShapeError("encode_trees: expected at least one tree, got none.")
+    m = max(len(rows) for rows in encoded)
+    k = max(1, max(len(row) - 1 for rows in encoded for row in rows))
+    for name, have, limit in (("max_nodes", m, max_nodes), ("max_children", k, max_children)):
+        if limit is not None and have > limit:
+            raise ShapeError(f"encode_trees: expected trees within {name}={limit}, got one "
+                             f"with {have}. Raise {name}.")  # fmt: skip
+    m, k = max_nodes or m, max_children or k
+    out = np.full((len(encoded), m, 1 + k), -1, np.int32)
+    out[:, :, 0] = 0
+    for n, rows in enumerate(encoded):
+        for j, row in enumerate(rows):
+            out[n, j, : len(row)] = row
+    return out
+
+
+class TreeClassifier(Model):
+    """A child-sum Tree-LSTM over each tree, then a Dense classifier on the root's state.
+
+    Args:
+        vocabulary_size: ``TreeVocabulary.size``.
+        classes: number of output units.
+        units: Tree-LSTM state size (default 32).
+        embedding_dim: token vector size (default ``units``).
+        classifier_activation: default ``'softmax'`` (None: logits).
+        name: the model's name.
+
+    Shape:
+        Input: (N, M, 1 + K) from ``encode_trees``.  Output: (N, classes).
+
+    Example:
+        >>> vocab = TreeVocabulary().fit(["good", "bad", "not"])
+        >>> model = TreeClassifier(vocab.size, 2, units=8)
+        >>> model(encode_trees(["(not good)", "bad"], vocab)).shape
+        (2, 2)
+    """
+
+    _integer_input = True
+
+    def __init__(self, vocabulary_size: int, classes: int, *, units: int = 32,
+                 embedding_dim: int | None = None, classifier_activation: Any = "softmax",
+                 name: str = "tree_classifier") -> None:  # fmt: skip
+        super().__init__(name=name)
+        self.tree = TreeLSTM(units, vocabulary_size, embedding_dim, name=f"{name}_tree_lstm")
+        self.head = Dense(classes, activation=classifier_activation, name=f"{name}_dense")
+
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
+        return self.head(self.tree(inputs))
+
+
+class BagOfWordsClassifier(Model):
+    """The baseline that ignores structure: the mean of the words' vectors, then Dense layers.
+
+    Reads the same encoded trees as ``TreeClassifier`` and keeps only the leaves (the words),
+    so ``(not (good and bad))`` and ``((not good) and bad)`` look the same to it.
+
+    Args:
+        vocabulary_size, classes, classifier_activation, name: as for ``TreeClassifier``.
+        embedding_dim: word vector size (default 32).
+        hidden: units of an optional tanh hidden layer (default None: none).
+
+    Example:
+        >>> vocab = TreeVocabulary().fit(["good", "bad", "not"])
+        >>> BagOfWordsClassifier(vocab.size, 2)(encode_trees(["(not good)"], vocab)).shape
+        (1, 2)
+    """
+
+    _integer_input = True
+
+    def __init__(self, vocabulary_size: int, classes: int, *, embedding_dim: int = 32,
+                 hidden: int | None = None, classifier_activation: Any = "softmax",
+                 name: str = "bag_of_words") -> None:  # fmt: skip
+        super().__init__(name=name)
+        from glassnet.layers import Embedding
+
+        self.embedding = Embedding(vocabulary_size, embedding_dim, name=f"{name}_embedding")
+        self.hidden = None if hidden is None else Dense(hidden, "tanh", name=f"{name}_hidden")
+        self.head = Dense(classes, activation=classifier_activation, name=f"{name}_dense")
+
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
+        trees = inputs.data
+        if trees.ndim != 3 or inputs.dtype.kind not in "iu":
+            raise ShapeError(f"{self.name}: expected integer trees (N, M, 1 + K) from "
+                             f"encode_trees, got {trees.dtype} {trees.shape}.")  # fmt: skip
+        tokens = trees[:, :, 0]
+        words = ((tokens != 0) & (tokens != 2)).astype(self.dtype)
+        weights = words / np.maximum(words.sum(axis=1, keepdims=True), 1.0)
+        mean = ops.sum(self.embedding(tokens) * weights[:, :, None], axis=1)
+        return self.head(mean if self.hidden is None else self.hidden(mean))
