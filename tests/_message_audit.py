@@ -1,0 +1,503 @@
+"""Static audit helpers: error-message templates in the source, message patterns in the tests.
+
+Used by ``tests/test_error_messages.py`` (whose docstring states the rules). Nothing here runs
+library or test code: both sides are read with ``ast``; patterns are parsed with ``re._parser``.
+
+A message *template* is a tuple of parts: literal strings and ``FIELD`` (a value only known
+at run time, such as an f-string field). ``covers(pattern, template)`` decides whether a test
+pattern can match the message for some values of its fields.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import itertools
+import re
+import re._compiler as _sre_compile
+import re._constants as _c
+import re._parser as _sre_parse
+from dataclasses import dataclass
+from pathlib import Path
+
+FIELD = None  # a run-time value inside a message: may stand for any text
+MIN_SHARED = 12  # consecutive literal characters of a message a pattern must spell out
+MAX_VARIANTS = 8  # conditional messages (a if c else b): at most this many templates per site
+INTERNAL = "# internal:"  # a raise marked so on its line or the line above is not user-facing
+
+_EXCEPTIONS = {
+    name
+    for name, obj in vars(builtins).items()
+    if isinstance(obj, type) and issubclass(obj, BaseException) and not issubclass(obj, Warning)
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    """One exception message in the source: where it is built and its text (template)."""
+
+    path: str
+    line: int
+    exception: str
+    template: tuple
+
+    @property
+    def text(self) -> str:
+        return "".join("{...}" if p is FIELD else p for p in self.template)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.exception}({self.text!r})"
+
+
+# ---------------------------------------------------------------- source side: message templates
+def _is_exception_call(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return name in _EXCEPTIONS or name.endswith(("Error", "Exception"))
+
+
+def _concat(*alternatives: list[tuple]) -> list[tuple]:
+    joined = [sum(parts, ()) for parts in itertools.product(*alternatives)]
+    return joined[:MAX_VARIANTS]
+
+
+class _Resolver:
+    """Turns the message expression of an exception call into templates (see module rules)."""
+
+    def __init__(self, tree: ast.Module):
+        self.functions: dict[str, list[ast.FunctionDef]] = {}
+        self.parents: dict[ast.AST, ast.AST] = {}
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[child] = node
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions.setdefault(node.name, []).append(node)
+
+    def enclosing_function(self, node: ast.AST) -> ast.AST | None:
+        while node in self.parents:
+            node = self.parents[node]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return node
+        return None
+
+    def templates(self, expr: ast.AST, depth: int = 0, env: dict | None = None) -> list[tuple]:
+        """Templates of a message expression; `env` maps a helper's parameters to the
+        templates of the arguments one call passes."""
+        env = env or {}
+        if depth > 4:
+            return [(FIELD,)]
+        if isinstance(expr, ast.Name) and expr.id in env:
+            return env[expr.id]
+        if isinstance(expr, ast.FormattedValue) and isinstance(expr.value, ast.Name):
+            if expr.value.id in env and expr.conversion == -1 and expr.format_spec is None:
+                return env[expr.value.id]
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            return [(expr.value,)]
+        if isinstance(expr, ast.JoinedStr):
+            parts = [self.templates(v, depth + 1, env) for v in expr.values]
+            return _concat(*parts)
+        if isinstance(expr, ast.FormattedValue):
+            return [(FIELD,)]
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            return _concat(
+                self.templates(expr.left, depth, env), self.templates(expr.right, depth, env)
+            )
+        if isinstance(expr, ast.IfExp):
+            both = self.templates(expr.body, depth, env) + self.templates(expr.orelse, depth, env)
+            return both[:MAX_VARIANTS]
+        if isinstance(expr, ast.Name):
+            return self._assigned(expr, depth) or [(FIELD,)]
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            name = func.id if isinstance(func, ast.Name) else None
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                name = func.attr if func.value.id in ("self", "cls") else None
+            if name in self.functions:
+                found = [
+                    t
+                    for f in self.functions[name]
+                    for r in ast.walk(f)
+                    if isinstance(r, ast.Return) and r.value is not None
+                    for t in self.templates(r.value, depth + 1)
+                ]
+                if any(any(p is not FIELD for p in t) for t in found):
+                    return found[:MAX_VARIANTS]
+        return [(FIELD,)]
+
+    def uses(self, call: ast.Call) -> list[tuple[int, dict]]:
+        """Where the message of `call` is made: its own line, or, when it is built in a helper
+        from the helper's parameters and the helper is called in this module, each call."""
+        helper = self.enclosing_function(call)
+        if helper is None:
+            return [(call.lineno, {})]
+        params = [a.arg for a in helper.args.posonlyargs + helper.args.args]
+        used = {n.id for n in ast.walk(call.args[0]) if isinstance(n, ast.Name)}
+        if not used & set(params):
+            return [(call.lineno, {})]
+        found = []
+        for node in self.parents:
+            if not isinstance(node, ast.Call) or node is call:
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == helper.name:
+                names = params
+            elif isinstance(func, ast.Attribute) and func.attr == helper.name:
+                names = params[1:]  # self.helper(...)
+            else:
+                continue
+            if any(isinstance(a, ast.Starred) for a in node.args):
+                continue
+            env = {n: self.templates(a) for n, a in zip(names, node.args)}
+            env.update({k.arg: self.templates(k.value) for k in node.keywords if k.arg})
+            found.append((node.lineno, env))
+        return sorted(found, key=lambda f: f[0]) or [(call.lineno, {})]
+
+    def _assigned(self, name: ast.Name, depth: int) -> list[tuple]:
+        scope = self.enclosing_function(name)
+        if scope is None:
+            return []
+        values = [
+            node.value
+            for node in ast.walk(scope)
+            if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name.id for t in node.targets)
+        ]
+        return [t for v in values for t in self.templates(v, depth + 1)][:MAX_VARIANTS]
+
+
+def _internal(lines: list[str], lineno: int) -> bool:
+    around = lines[max(lineno - 2, 0) : lineno]
+    return any(INTERNAL in line for line in around)
+
+
+def message_sites(source: str, path: str = "<source>") -> tuple[list[Site], list[Site]]:
+    """Return (sites, internal_sites): every exception constructed with a message in `source`.
+
+    An exception call whose message has no literal text at all (``ValueError(name)``) is
+    a site with template ``(FIELD,)``; it can only be covered by marking it internal.
+    """
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    resolver = _Resolver(tree)
+    sites: list[Site] = []
+    internal: list[Site] = []
+    for node in ast.walk(tree):
+        if not _is_exception_call(node) or not node.args:
+            continue
+        func = node.func
+        exception = func.id if isinstance(func, ast.Name) else func.attr
+        seen = set()
+        for line, env in resolver.uses(node):
+            for template in resolver.templates(node.args[0], env=env):
+                template = _merge(template)
+                if (line, template) in seen:
+                    continue
+                seen.add((line, template))
+                site = Site(path, line, exception, template)
+                (internal if _internal(lines, line) else sites).append(site)
+    return sorted(sites, key=lambda s: s.line), sorted(internal, key=lambda s: s.line)
+
+
+def _merge(template: tuple) -> tuple:
+    """Join neighbouring literals and neighbouring fields; drop empty literals."""
+    out: list = []
+    for part in template:
+        if part == "":
+            continue
+        if out and (
+            (part is FIELD and out[-1] is FIELD) or (part is not FIELD and out[-1] is not FIELD)
+        ):
+            if part is not FIELD:
+                out[-1] += part
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- test side: patterns
+def _pattern_texts(expr: ast.AST) -> list[str]:
+    """Regexes a `match=` value stands for (literal strings, f-strings, re.escape(...))."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return [expr.value]
+    if isinstance(expr, ast.JoinedStr):
+        text = "".join(v.value if isinstance(v, ast.Constant) else "(?s:.*)" for v in expr.values)
+        return [text]
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        return [a + b for a in _pattern_texts(expr.left) for b in _pattern_texts(expr.right)]
+    if isinstance(expr, ast.Call) and getattr(expr.func, "attr", "") == "escape" and expr.args:
+        return [re.escape(t) for t in _literal_texts(expr.args[0])]
+    return []
+
+
+def _literal_texts(expr: ast.AST) -> list[str]:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return [expr.value]
+    if isinstance(expr, ast.JoinedStr):
+        return ["".join(v.value for v in expr.values if isinstance(v, ast.Constant))]
+    return []
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            if isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def patterns_in_test(source: str) -> list[str]:
+    """Every message pattern in one test module (rules in tests/test_error_messages.py)."""
+    tree = ast.parse(source)
+    patterns: list[str] = []
+    indirect = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg == "match":
+                    found = _pattern_texts(kw.value)
+                    patterns += found
+                    indirect |= not found
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "match" and len(node.args) == 1:
+                if not (isinstance(func.value, ast.Name) and func.value.id == "re"):
+                    found = _pattern_texts(node.args[0])
+                    patterns += found
+                    indirect |= not found
+        if isinstance(node, ast.Compare) and any(isinstance(o, ast.In) for o in node.ops):
+            patterns += [re.escape(t) for t in _literal_texts(node.left)]
+    if indirect:  # match=<variable>: any string of the module may flow into it
+        docs = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) not in docs and len(node.value) >= 3:
+                    patterns += [node.value, re.escape(node.value)]
+    return patterns
+
+
+# ---------------------------------------------------------------- matching
+def _valid(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+@functools.cache
+def _literal_runs(pattern: str) -> tuple[str, ...]:
+    """Maximal runs of plain characters the pattern must match, in order."""
+    runs, run = [], []
+    for op, av in _sre_parse.parse(pattern, 0).data:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+        else:
+            runs.append("".join(run))
+            run = []
+    runs.append("".join(run))
+    return tuple(r for r in runs if r)
+
+
+def _need(template: tuple) -> int:
+    """Consecutive literal characters a pattern must spell out: MIN_SHARED, or all of the
+    longest literal part when that is shorter."""
+    return min(MIN_SHARED, max((len(p) for p in template if p is not FIELD), default=0))
+
+
+def _shares_text(pattern: str, template: tuple, need: int) -> bool:
+    """Quick necessary condition: a run of `need` plain pattern characters is in a literal part."""
+    literals = [p for p in template if p is not FIELD]
+    return any(
+        run[i : i + need] in lit
+        for run in _literal_runs(pattern)
+        for i in range(len(run) - need + 1)
+        for lit in literals
+    )
+
+
+_CHAR_OPS = (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN)
+_JOIN = "JOIN"  # a pattern's space between two word characters
+
+
+def _is_word(node: tuple) -> bool:
+    return node[0] is _c.LITERAL and (chr(node[1]).isalnum() or chr(node[1]) == "_")
+
+
+def _mark_joins(nodes: list) -> list:
+    out = list(nodes)
+    for i in range(1, len(nodes) - 1):
+        if nodes[i] == (_c.LITERAL, 32) and _is_word(nodes[i - 1]) and _is_word(nodes[i + 1]):
+            out[i] = (_JOIN, 32)
+    return out
+
+
+_CHAR_MATCHERS: dict = {}
+
+
+def _char_matcher(node: tuple, flags: int):
+    """A test `char -> bool` for one single-character node of a parsed pattern."""
+    op, av = node
+    key = (op, av if op is _c.LITERAL else id(av), flags)
+    if key in _CHAR_MATCHERS:
+        return _CHAR_MATCHERS[key][1]
+    if op is _c.LITERAL and not flags & _c.SRE_FLAG_IGNORECASE:
+        _CHAR_MATCHERS[key] = (av, chr(av).__eq__)
+    if key not in _CHAR_MATCHERS:
+        sub = _sre_parse.SubPattern(_sre_parse.State(), [node])
+        sub.state.flags = flags
+        _CHAR_MATCHERS[key] = (av, _sre_compile.compile(sub, flags).fullmatch)  # av kept alive
+    return _CHAR_MATCHERS[key][1]
+
+
+@functools.cache
+def _parsed(pattern: str) -> tuple[list, int]:
+    parsed = _sre_parse.parse(pattern, 0)
+    return _mark_joins(list(parsed.data)), parsed.state.flags
+
+
+def _can_match(pattern: str, template: tuple, need: int) -> bool:
+    """True when `pattern` (re.search) matches the template's text for some field values,
+    with `need` consecutive literal characters of the template matched by plain characters
+    of the pattern (not by wildcards and not inside a field)."""
+    data, flags = _parsed(pattern)
+    subject: list = [c for part in template for c in ((FIELD,) if part is FIELD else part)]
+    end = len(subject)
+
+    def char(op, av, j: int) -> bool:
+        # a field's text may end with any character, so a character node may match it
+        if j >= end:
+            return False
+        return subject[j] is FIELD or bool(_char_matcher((op, av), flags)(subject[j]))
+
+    def seq(nodes: list, j: int, run: int, cont) -> bool:
+        # `run`: consecutive literal characters matched by plain pattern characters so far;
+        # the value -1 means the `need` has been met already.
+        if not nodes:
+            return cont(j, run)
+        (op, av), rest = nodes[0], nodes[1:]
+        if j < end and subject[j] is FIELD:
+            # the field's text may hold what this node matches (not a space between two
+            # words: a field is a value, not prose), or the field ends here
+            stay = -1 if run < 0 else 0
+            if op is not _JOIN and seq(rest, j, stay, cont):
+                return True
+            if seq(nodes, j + 1, stay, cont):
+                return True
+        if op is _JOIN:
+            op = _c.LITERAL
+        if op in _CHAR_OPS:
+            if not char(op, av, j):
+                return False
+            if run >= 0:
+                run = run + 1 if op is _c.LITERAL and subject[j] is not FIELD else 0
+                run = -1 if run >= need else run
+            return seq(rest, j + 1, run, cont)
+        if op is _c.SUBPATTERN:
+            return seq(list(av[-1].data) + rest, j, run, cont)
+        if op is _c.BRANCH:
+            return any(seq(list(alt.data) + rest, j, run, cont) for alt in av[1])
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            if len(sub.data) == 1 and sub.data[0][0] in _CHAR_OPS:  # x*, .+, [^']*: no recursion
+                count = 0
+                while count < hi and char(*sub.data[0], j + count):
+                    count += 1
+                reset = -1 if run < 0 else 0
+                return any(
+                    seq(rest, j + c, run if c == 0 else reset, cont) for c in range(lo, count + 1)
+                )
+            return repeat(list(sub.data), lo, hi, j, run, lambda k, r: seq(rest, k, r, cont))
+        if op is _c.AT:
+            if av in (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING) and j != 0:
+                return False
+            if av in (_c.AT_END, _c.AT_END_STRING) and j != end:
+                return False
+        return seq(rest, j, run, cont)  # anchors passed; lookarounds, group references: free
+
+    def repeat(sub: list, lo: int, hi: int, j: int, run: int, cont) -> bool:
+        if lo <= 0 and cont(j, run):
+            return True
+        if hi == 0:
+            return False
+
+        def again(k: int, r: int) -> bool:
+            return (k != j or lo > 0) and repeat(sub, lo - 1, hi - 1, k, r, cont)
+
+        return seq(sub, j, run, again)
+
+    first = data[0] if data else None
+    if first and first[0] in (_c.MAX_REPEAT, _c.MIN_REPEAT) and first[1][0] == 0:
+        if first[1][1] == _c.MAXREPEAT and first[1][2].data == [(_c.ANY, None)]:
+            return seq(data, 0, 0, lambda _k, r: r < 0)
+    starts = range(end + 1)
+    if first and first[0] in _CHAR_OPS:  # skip starts the first character cannot match
+        starts = [j for j in starts if j == end or char(first[0], first[1], j)]
+    return any(seq(data, j, 0, lambda _k, r: r < 0) for j in starts)
+
+
+def covers(pattern: str, template: tuple) -> bool:
+    """The coverage rule of tests/test_error_messages.py for one pattern and one message."""
+    need = _need(template)
+    if need == 0 or not _valid(pattern):
+        return False
+    return _shares_text(pattern, template, need) and _can_match(pattern, template, need)
+
+
+class PatternIndex:
+    """The test patterns, indexed by the runs of plain characters they spell out."""
+
+    def __init__(self, patterns: list[str]):
+        self.patterns = [p for p in dict.fromkeys(patterns) if _valid(p)]
+        self._grams: dict[int, dict[str, set[int]]] = {}
+        self._found: dict[tuple, str | None] = {}
+
+    def _index(self, need: int) -> dict[str, set[int]]:
+        if need not in self._grams:
+            grams: dict[str, set[int]] = {}
+            for number, pattern in enumerate(self.patterns):
+                for run in _literal_runs(pattern):
+                    for i in range(len(run) - need + 1):
+                        grams.setdefault(run[i : i + need], set()).add(number)
+            self._grams[need] = grams
+        return self._grams[need]
+
+    def covering(self, template: tuple) -> str | None:
+        """The first pattern that covers `template`, or None."""
+        if template not in self._found:
+            self._found[template] = self._covering(template)
+        return self._found[template]
+
+    def _covering(self, template: tuple) -> str | None:
+        need = _need(template)
+        if need == 0:
+            return None
+        grams = self._index(need)
+        candidates: set[int] = set()
+        for part in template:
+            if part is not FIELD:
+                for i in range(len(part) - need + 1):
+                    candidates |= grams.get(part[i : i + need], set())
+        for number in sorted(candidates):
+            if _can_match(self.patterns[number], template, need):
+                return self.patterns[number]
+        return None
+
+
+# ---------------------------------------------------------------- the trees
+def source_sites(root: Path, relative_to: Path) -> dict[str, tuple[list[Site], list[Site]]]:
+    out = {}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(relative_to).as_posix()
+        out[rel] = message_sites(path.read_text(encoding="utf-8"), rel)
+    return out
+
+
+def all_test_patterns(tests: Path) -> list[str]:
+    found: list[str] = []
+    for path in sorted(tests.rglob("*.py")):
+        found += patterns_in_test(path.read_text(encoding="utf-8"))
+    return sorted(set(found))
