@@ -76,6 +76,8 @@ LAYER_CASES: dict[str, Case] = {
     "RandomZoom": (lambda: L.RandomZoom(0.2, seed=0), IMG, "train"),
     "ReLU": (L.ReLU, VEC, "single"),
     "Rescaling": (lambda: L.Rescaling(1 / 255), VEC, "single"),
+    "ResidualBlock": (lambda: L.ResidualBlock(3), VEC, "single"),
+    "ResidualConvBlock": (lambda: L.ResidualConvBlock(2, strides=2), IMG, "single"),
     "Reshape": (lambda: L.Reshape((2, 2)), VEC, "single"),
     "SeparableConv2D": (lambda: L.SeparableConv2D(2, 3), IMG, "single"),
     "SimpleRNN": (lambda: L.SimpleRNN(3), SEQ, "single"),

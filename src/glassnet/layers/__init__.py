@@ -75,6 +75,7 @@ from glassnet.layers.recurrent import (
     SimpleRNNCell,
     TimeDistributed,
 )
+from glassnet.layers.residual import ResidualBlock, ResidualConvBlock
 from glassnet.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
 from glassnet.layers.tree import TreeLSTM
 
@@ -142,6 +143,8 @@ __all__ = [
     "ReLU",
     "Rescaling",
     "Reshape",
+    "ResidualBlock",
+    "ResidualConvBlock",
     "SeparableConv2D",
     "SeparableConvolution2D",
     "SimpleRNN",

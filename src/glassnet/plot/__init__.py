@@ -12,6 +12,7 @@ from glassnet.plot.activations import activation_curves, plot_activations
 from glassnet.plot.confusion import confusion_matrix, plot_confusion_matrix
 from glassnet.plot.decision_boundary import decision_grid, plot_decision_boundary
 from glassnet.plot.distributions import plot_layer_distributions
+from glassnet.plot.gradients import plot_gradient_norms
 from glassnet.plot.history import plot_history
 from glassnet.plot.images import plot_image_grid
 from glassnet.plot.model_graph import plot_model
@@ -27,6 +28,7 @@ __all__ = [
     "plot_activations",
     "plot_confusion_matrix",
     "plot_decision_boundary",
+    "plot_gradient_norms",
     "plot_history",
     "plot_image_grid",
     "plot_layer_distributions",
