@@ -35,6 +35,7 @@ from glassnet.layers.merging import (
     multiply,
     subtract,
 )
+from glassnet.layers.noise import GaussianNoise
 from glassnet.layers.normalization import BatchNormalization, LayerNormalization
 from glassnet.layers.pooling import (
     AveragePooling1D,
@@ -108,6 +109,7 @@ __all__ = [
     "Embedding",
     "Flatten",
     "GRUCell",
+    "GaussianNoise",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
     "GlobalAvgPool1D",

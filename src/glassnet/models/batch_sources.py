@@ -136,6 +136,8 @@ def make_source(who: str, model: Any, x: Any, y: Any, sample_weight: Any, *, bat
     """The right source for what the user passed, with every argument checked."""
     steps = None if steps is None else da.check_count(who, steps_name, steps)
     arities = model._data_arities()
+    # why: a model with its own train_step may train without targets (a GAN, a VAE: fit(x)).
+    with_y = with_y and not getattr(model, "_targets_optional", False)
     if is_batch_source(x):
         if y is not None or sample_weight is not None:
             raise ConfigError(

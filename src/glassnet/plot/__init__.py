@@ -15,6 +15,7 @@ from glassnet.plot.distributions import plot_layer_distributions
 from glassnet.plot.gradients import plot_gradient_norms
 from glassnet.plot.history import plot_history
 from glassnet.plot.images import plot_image_grid
+from glassnet.plot.latent import plot_latent_space
 from glassnet.plot.model_graph import plot_model
 from glassnet.plot.residuals import plot_residuals
 from glassnet.plot.som import component_planes, u_matrix
@@ -31,6 +32,7 @@ __all__ = [
     "plot_gradient_norms",
     "plot_history",
     "plot_image_grid",
+    "plot_latent_space",
     "plot_layer_distributions",
     "plot_model",
     "plot_residuals",
