@@ -76,8 +76,8 @@ from glassnet.layers.recurrent import (
     SimpleRNNCell,
     TimeDistributed,
 )
-from glassnet.layers.residual import ResidualBlock, ResidualConvBlock
 from glassnet.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
+from glassnet.layers.residual import ResidualBlock, ResidualConvBlock
 from glassnet.layers.tree import TreeLSTM
 
 __all__ = [

@@ -13,6 +13,8 @@ applications are): compile them with the optimizer and loss you want.
 - ``TreeClassifier``: a child-sum Tree-LSTM over trees (``parse_tree``, ``TreeVocabulary``,
   ``encode_trees``), with ``BagOfWordsClassifier`` as its baseline and the generated
   ``negation_sentiment`` task.
+- ``ResNet``: a small pre-activation ResNet (``ResidualConvBlock`` stages); ``deep_mlp``: a
+  deep dense network, plain or its residual twin (``ResidualBlock``).
 """
 
 from glassnet.zoo.autoencoders import (
@@ -26,6 +28,7 @@ from glassnet.zoo.gan import GAN, dense_gan
 from glassnet.zoo.lenet import lenet5
 from glassnet.zoo.rbf import RBFNetwork
 from glassnet.zoo.reconstruction import anomaly_scores, reconstruction_error
+from glassnet.zoo.resnet import ResNet, deep_mlp
 from glassnet.zoo.som import SelfOrganizingMap
 from glassnet.zoo.transformer import TransformerDecoder, TransformerEncoder
 from glassnet.zoo.tree import (
@@ -45,6 +48,7 @@ __all__ = [
     "Autoencoder",
     "BagOfWordsClassifier",
     "RBFNetwork",
+    "ResNet",
     "Sampling",
     "SelfOrganizingMap",
     "TransformerDecoder",
@@ -54,6 +58,7 @@ __all__ = [
     "anomaly_scores",
     "cifar10_cnn",
     "conv_autoencoder",
+    "deep_mlp",
     "denoising_autoencoder",
     "dense_autoencoder",
     "dense_gan",
