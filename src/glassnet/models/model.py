@@ -280,7 +280,8 @@ class Model(Layer):
         x = da.to_structure(who, "x", x, inputs)
         if y is None and who.startswith("predict"):
             return x
-        y = da.to_structure(who, "y", y, outputs)
+        if y is not None or not getattr(self, "_targets_optional", False):  # a GAN has no y
+            y = da.to_structure(who, "y", y, outputs)
         sw = None if sample_weight is None else da.to_array(who, "sample_weight", sample_weight)
         da.count_samples(who, x=x, y=y, sample_weight=sw)
         return x, y, sw
