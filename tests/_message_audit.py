@@ -3,9 +3,10 @@
 Used by ``tests/test_error_messages.py`` (whose docstring states the rules). Nothing here runs
 library or test code: both sides are read with ``ast``; patterns are parsed with ``re._parser``.
 
-A message *template* is a tuple of parts: literal strings and ``FIELD`` (a value only known
-at run time, such as an f-string field). ``covers(pattern, template)`` decides whether a test
-pattern can match the message for some values of its fields.
+A message *template* is a tuple of parts: literal strings, ``FIELD`` (a value only known
+at run time, such as an f-string field) and ``PROSE`` (a caught exception's message).
+``covers(pattern, template)`` decides whether a test pattern can match the message for some
+values of its fields.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import re._parser as _sre_parse
 from dataclasses import dataclass
 from pathlib import Path
 
-FIELD = None  # a run-time value inside a message: may stand for any text
+FIELD = None  # a run-time value inside a message: may stand for any value (not prose)
+PROSE = 0  # a caught exception's message inside a message (f"...: {exc}"): any text at all
 MIN_SHARED = 12  # consecutive literal characters of a message a pattern must spell out
 MAX_VARIANTS = 8  # conditional messages (a if c else b): at most this many templates per site
 INTERNAL = "# internal:"  # a raise marked so on its line or the line above is not user-facing
@@ -44,7 +46,7 @@ class Site:
 
     @property
     def text(self) -> str:
-        return "".join("{...}" if p is FIELD else p for p in self.template)
+        return "".join(p if isinstance(p, str) else "{...}" for p in self.template)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.exception}({self.text!r})"
@@ -100,7 +102,8 @@ class _Resolver:
             parts = [self.templates(v, depth + 1, env) for v in expr.values]
             return _concat(*parts)
         if isinstance(expr, ast.FormattedValue):
-            return [(FIELD,)]
+            caught = isinstance(expr.value, ast.Name) and expr.value.id in self.caught(expr)
+            return [(PROSE,)] if caught else [(FIELD,)]
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
             return _concat(
                 self.templates(expr.left, depth, env), self.templates(expr.right, depth, env)
@@ -123,7 +126,7 @@ class _Resolver:
                     if isinstance(r, ast.Return) and r.value is not None
                     for t in self.templates(r.value, depth + 1)
                 ]
-                if any(any(p is not FIELD for p in t) for t in found):
+                if any(any(isinstance(p, str) for p in t) for t in found):
                     return found[:MAX_VARIANTS]
         return [(FIELD,)]
 
@@ -154,6 +157,13 @@ class _Resolver:
             env.update({k.arg: self.templates(k.value) for k in node.keywords if k.arg})
             found.append((node.lineno, env))
         return sorted(found, key=lambda f: f[0]) or [(call.lineno, {})]
+
+    def caught(self, node: ast.AST) -> set[str]:
+        """Names bound by ``except ... as name`` in the function around `node`."""
+        scope = self.enclosing_function(node)
+        if scope is None:
+            return set()
+        return {h.name for h in ast.walk(scope) if isinstance(h, ast.ExceptHandler) and h.name}
 
     def _assigned(self, name: ast.Name, depth: int) -> list[tuple]:
         scope = self.enclosing_function(name)
@@ -207,11 +217,11 @@ def _merge(template: tuple) -> tuple:
     for part in template:
         if part == "":
             continue
-        if out and (
-            (part is FIELD and out[-1] is FIELD) or (part is not FIELD and out[-1] is not FIELD)
-        ):
-            if part is not FIELD:
-                out[-1] += part
+        if out and isinstance(part, str) and isinstance(out[-1], str):
+            out[-1] += part
+            continue
+        if out and not isinstance(part, str) and not isinstance(out[-1], str):
+            out[-1] = max(out[-1], part, key=lambda f: f is PROSE)
             continue
         out.append(part)
     return tuple(out)
@@ -290,27 +300,35 @@ def _valid(pattern: str) -> bool:
 
 @functools.cache
 def _literal_runs(pattern: str) -> tuple[str, ...]:
-    """Maximal runs of plain characters the pattern must match, in order."""
+    """Runs of plain characters in the pattern (in groups and alternatives too)."""
+    return tuple(r for r in _runs(_sre_parse.parse(pattern, 0).data) if r)
+
+
+def _runs(nodes: list) -> list[str]:
     runs, run = [], []
-    for op, av in _sre_parse.parse(pattern, 0).data:
+    for op, av in nodes:
         if op is _c.LITERAL:
             run.append(chr(av))
-        else:
-            runs.append("".join(run))
-            run = []
+            continue
+        runs.append("".join(run))
+        run = []
+        if op is _c.SUBPATTERN:
+            runs += _runs(av[-1].data)
+        elif op is _c.BRANCH:
+            runs += [r for alt in av[1] for r in _runs(alt.data)]
     runs.append("".join(run))
-    return tuple(r for r in runs if r)
+    return runs
 
 
 def _need(template: tuple) -> int:
     """Consecutive literal characters a pattern must spell out: MIN_SHARED, or all of the
     longest literal part when that is shorter."""
-    return min(MIN_SHARED, max((len(p) for p in template if p is not FIELD), default=0))
+    return min(MIN_SHARED, max((len(p) for p in template if isinstance(p, str)), default=0))
 
 
 def _shares_text(pattern: str, template: tuple, need: int) -> bool:
     """Quick necessary condition: a run of `need` plain pattern characters is in a literal part."""
-    literals = [p for p in template if p is not FIELD]
+    literals = [p for p in template if isinstance(p, str)]
     return any(
         run[i : i + need] in lit
         for run in _literal_runs(pattern)
@@ -364,14 +382,14 @@ def _can_match(pattern: str, template: tuple, need: int) -> bool:
     with `need` consecutive literal characters of the template matched by plain characters
     of the pattern (not by wildcards and not inside a field)."""
     data, flags = _parsed(pattern)
-    subject: list = [c for part in template for c in ((FIELD,) if part is FIELD else part)]
+    subject: list = [c for part in template for c in (part if isinstance(part, str) else (part,))]
     end = len(subject)
 
     def char(op, av, j: int) -> bool:
         # a field's text may end with any character, so a character node may match it
         if j >= end:
             return False
-        return subject[j] is FIELD or bool(_char_matcher((op, av), flags)(subject[j]))
+        return not isinstance(subject[j], str) or bool(_char_matcher((op, av), flags)(subject[j]))
 
     def seq(nodes: list, j: int, run: int, cont) -> bool:
         # `run`: consecutive literal characters matched by plain pattern characters so far;
@@ -379,11 +397,11 @@ def _can_match(pattern: str, template: tuple, need: int) -> bool:
         if not nodes:
             return cont(j, run)
         (op, av), rest = nodes[0], nodes[1:]
-        if j < end and subject[j] is FIELD:
+        if j < end and not isinstance(subject[j], str):
             # the field's text may hold what this node matches (not a space between two
             # words: a field is a value, not prose), or the field ends here
             stay = -1 if run < 0 else 0
-            if op is not _JOIN and seq(rest, j, stay, cont):
+            if (op is not _JOIN or subject[j] is PROSE) and seq(rest, j, stay, cont):
                 return True
             if seq(nodes, j + 1, stay, cont):
                 return True
@@ -393,7 +411,7 @@ def _can_match(pattern: str, template: tuple, need: int) -> bool:
             if not char(op, av, j):
                 return False
             if run >= 0:
-                run = run + 1 if op is _c.LITERAL and subject[j] is not FIELD else 0
+                run = run + 1 if op is _c.LITERAL and isinstance(subject[j], str) else 0
                 run = -1 if run >= need else run
             return seq(rest, j + 1, run, cont)
         if op is _c.SUBPATTERN:
@@ -478,7 +496,7 @@ class PatternIndex:
         grams = self._index(need)
         candidates: set[int] = set()
         for part in template:
-            if part is not FIELD:
+            if isinstance(part, str):
                 for i in range(len(part) - need + 1):
                     candidates |= grams.get(part[i : i + need], set())
         for number in sorted(candidates):
