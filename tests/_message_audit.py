@@ -260,13 +260,40 @@ def _docstrings(tree: ast.Module) -> set[int]:
     return found
 
 
-def patterns_in_test(source: str) -> list[str]:
-    """Every message pattern in one test module (rules in tests/test_error_messages.py)."""
+def match_positions(source: str) -> dict[str, int]:
+    """Classes and functions of a test module that take a ``match`` argument, with its
+    position (a dataclass field ``match: str``, or a parameter named ``match``)."""
+    found = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef):
+            fields = [
+                s.target.id
+                for s in node.body
+                if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+            ]
+            if "match" in fields:
+                found[node.name] = fields.index("match")
+        elif isinstance(node, ast.FunctionDef):
+            params = [a.arg for a in node.args.posonlyargs + node.args.args]
+            if "match" in params:
+                found[node.name] = params.index("match")
+    return found
+
+
+def patterns_in_test(source: str, positions: dict[str, int] | None = None) -> list[str]:
+    """Every message pattern in one test module (rules in tests/test_error_messages.py).
+
+    `positions`: names taking a ``match`` argument (``match_positions`` of every test module),
+    so ``ErrorCase(inputs, kwargs, ShapeError, "pattern")`` counts too."""
     tree = ast.parse(source)
+    positions = positions or {}
     patterns: list[str] = []
     indirect = False
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if name in positions and len(node.args) > positions[name]:
+                patterns += _pattern_texts(node.args[positions[name]])
             for kw in node.keywords:
                 if kw.arg == "match":
                     found = _pattern_texts(kw.value)
@@ -515,7 +542,7 @@ def source_sites(root: Path, relative_to: Path) -> dict[str, tuple[list[Site], l
 
 
 def all_test_patterns(tests: Path) -> list[str]:
-    found: list[str] = []
-    for path in sorted(tests.rglob("*.py")):
-        found += patterns_in_test(path.read_text(encoding="utf-8"))
+    sources = [path.read_text(encoding="utf-8") for path in sorted(tests.rglob("*.py"))]
+    positions = {k: v for source in sources for k, v in match_positions(source).items()}
+    found = [p for source in sources for p in patterns_in_test(source, positions)]
     return sorted(set(found))

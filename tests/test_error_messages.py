@@ -132,17 +132,6 @@ _PENDING = {
     "models/functional_config.py",
     "models/lr_callbacks.py",
     "models/sequential.py",
-    "ops/_im2col.py",
-    "ops/_recurrent_core.py",
-    "ops/_util.py",
-    "ops/conv.py",
-    "ops/discrete.py",
-    "ops/elementwise.py",
-    "ops/linalg.py",
-    "ops/norm.py",
-    "ops/pooling.py",
-    "ops/reduce.py",
-    "ops/shape.py",
     "optimizers/base.py",
     "plot/_mpl.py",
     "plot/confusion.py",
@@ -151,7 +140,6 @@ _PENDING = {
     "registry.py",
     "regularizers.py",
     "schedules.py",
-    "tensor.py",
     "train_csv.py",
 }
 
@@ -255,6 +243,11 @@ def test_audit_collects_patterns_from_match_and_in_checks():
     assert any(p.startswith("The 'units' argument of Dense") for p in patterns)
     checks = audit.patterns_in_test('def test_x(err):\n    assert "no weights yet" in str(err)\n')
     assert checks == ["no\\ weights\\ yet"]
+    table = "class ErrorCase:\n    inputs: tuple\n    error: type\n    match: str\n"
+    positions = audit.match_positions(table)
+    assert positions == {"ErrorCase": 2}
+    entry = 'CASES = [ErrorCase((1,), ValueError, "inner sizes differ")]\n'
+    assert audit.patterns_in_test(entry, positions) == ["inner sizes differ"]
 
 
 def test_audit_reports_exactly_the_uncovered_sites():

@@ -100,10 +100,10 @@ def squeeze(x: Any, axis: int | Sequence[int] | None = None) -> Tensor:
 
 
 def _check_joinable(op: str, tensors: Sequence[Any], skip_axis: int | None) -> list[Tensor]:
-    if isinstance(tensors, Tensor) or len(tensors) == 0:
-        raise ShapeError(
-            f"{op}: expected a non-empty list of tensors, got {type(tensors).__name__}."
-        )
+    if isinstance(tensors, Tensor):
+        raise ShapeError(f"{op}: expected a list of tensors, got one Tensor. Pass [a, b, ...].")
+    if len(tensors) == 0:
+        raise ShapeError(f"{op}: expected a non-empty list of tensors, got an empty sequence.")
     first = as_tensor(tensors[0])
     items = [first] + [as_tensor(t, like=first) for t in tensors[1:]]
     for i, t in enumerate(items[1:], start=1):
