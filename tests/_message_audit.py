@@ -134,11 +134,11 @@ class _Resolver:
         """Where the message of `call` is made: its own line, or, when it is built in a helper
         from the helper's parameters and the helper is called in this module, each call."""
         helper = self.enclosing_function(call)
-        if helper is None:
+        if helper is None or helper.name.startswith("__"):  # __init__ & co. are no helpers
             return [(call.lineno, {})]
         params = [a.arg for a in helper.args.posonlyargs + helper.args.args]
         used = {n.id for n in ast.walk(call.args[0]) if isinstance(n, ast.Name)}
-        if not used & set(params):
+        if not used & (set(params) - {"self", "cls"}):
             return [(call.lineno, {})]
         found = []
         for node in self.parents:
@@ -147,7 +147,12 @@ class _Resolver:
             func = node.func
             if isinstance(func, ast.Name) and func.id == helper.name:
                 names = params
-            elif isinstance(func, ast.Attribute) and func.attr == helper.name:
+            elif (
+                isinstance(func, ast.Attribute)
+                and func.attr == helper.name
+                and isinstance(func.value, ast.Name)
+                and func.value.id in ("self", "cls")
+            ):
                 names = params[1:]  # self.helper(...)
             else:
                 continue
