@@ -114,6 +114,24 @@ def test_errors_name_the_argument_and_the_fix():
 
     with pytest.raises(ShapeError, match="expected 2-D codes \\(N, 2\\), got shape \\(5, 3\\)"):
         plot_latent_space(np.zeros((5, 3)))
+    with pytest.raises(ShapeError, match="expected one label per code \\(5\\), got 4"):
+        plot_latent_space(np.zeros((5, 2)), labels=[0, 1, 2, 3])
+    with pytest.raises(
+        ConfigError, match="'filters' argument of conv_autoencoder must be positive"
+    ):
+        conv_autoencoder((8, 8, 1), filters=(0,))
+    with pytest.raises(
+        ShapeError, match="conv_autoencoder: expected input_shape \\(H, W, C\\), got"
+    ):
+        conv_autoencoder((8, 8))
+    vae = dense_vae(4, latent_dim=2)
+    with pytest.raises(ConfigError, match="VAE.compile: metrics are not supported; History logs"):
+        vae.compile("adam", metrics=["mse"])
+    from glassnet.layers import Dense
+
+    bare = VAE(vae.encoder, Dense(4))
+    with pytest.raises(ConfigError, match="sample needs to know the code size; start the decoder"):
+        bare.sample(3)
 
 
 def test_plain_models_still_need_targets():
