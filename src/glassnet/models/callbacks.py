@@ -65,7 +65,7 @@ class CallbackList:
 
     def __getattr__(self, hook: str) -> Callable[..., None]:
         if not hook.startswith("on_"):
-            raise AttributeError(hook)
+            raise AttributeError(hook)  # internal: the attribute protocol (hasattr, copy, pickle)
         # why: only the callbacks that define the hook are called, and the list is made once
         # per fit (four hooks run every batch; most callbacks define one or two).
         methods = [getattr(cb, hook) for cb in self.callbacks if _defines(cb, hook)]

@@ -31,8 +31,9 @@ def rebuild(config: dict[str, Any]) -> tuple[Any, Any]:
     _require(isinstance(config, dict), f"expected a dict, got {type(config).__name__}.")
     for key in ("layers", "nodes", "inputs", "outputs"):
         _require(key in config, f"missing the {key!r} entry.")
-    _require(isinstance(config["layers"], list), "'layers' must be a list.")
-    _require(isinstance(config["nodes"], list), "'nodes' must be a list.")
+    for key in ("layers", "nodes"):
+        got = type(config[key]).__name__
+        _require(isinstance(config[key], list), f"expected {key!r} as a list, got {got}.")
     layers: dict[str, Layer] = {}
     produced: dict[tuple[str, int], list[KerasTensor]] = {}
     for entry in config["layers"]:
@@ -71,7 +72,11 @@ def rebuild(config: dict[str, Any]) -> tuple[Any, Any]:
         name = node["layer"]
         _require(name in layers, f"node {i} calls layer {name!r}, which is not in 'layers'.")
         args, kwargs = decode(node["args"]), decode(node["kwargs"])
-        _require(isinstance(args, list) and isinstance(kwargs, dict), f"node {i} is malformed.")
+        _require(
+            isinstance(args, list) and isinstance(kwargs, dict),
+            f"node {i}: expected 'args' as a list and 'kwargs' as a dict, got "
+            f"{type(args).__name__} and {type(kwargs).__name__}.",
+        )
         result = layers[name](*args, **kwargs)
         produced[(name, calls[name])] = (
             list(result) if isinstance(result, (list, tuple)) else [result]
