@@ -100,12 +100,6 @@ _NEW_THIS_SESSION = {
 _PENDING = {
     "__init__.py",
     "anomaly.py",
-    "data/dataset.py",
-    "data/image_datasets.py",
-    "data/image_files.py",
-    "data/image_generator.py",
-    "datasets/_checks.py",
-    "datasets/sequences.py",
     "demos.py",
     "initializers/base.py",
     "inspect/__init__.py",

@@ -210,7 +210,11 @@ def _load_cifar_archive(archive: Path) -> Split:
             batches = []
             for name in wanted:
                 if members[name].size > limit:
-                    raise DataFileError(f"cifar10.load_data: {archive}:{name} is too large.")
+                    raise DataFileError(
+                        f"cifar10.load_data: {archive}:{name} declares {members[name].size} "
+                        f"bytes, more than a batch of 10,000 images can hold ({limit}). The "
+                        "archive is corrupt; download it again."
+                    )
                 data = tar.extractfile(members[name]).read()
                 batches.append(decode_cifar10_batch(data, f"{archive}:{name}"))
     except (tarfile.TarError, EOFError, OSError) as err:

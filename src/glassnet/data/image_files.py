@@ -127,9 +127,8 @@ def _read_idx_stream(path: Path, f: Any, size: int | None, isize: int = 0,
     if got < payload or f.read(1):
         raise DataFileError(
             f"read_idx: {path} does not match its header: shape {dims} of {dtype.name} "
-            f"needs {payload} data bytes, "
-            + ("got fewer" if got < payload else "got more")
-            + ". The file is truncated or corrupt; download it again."
+            f"needs {payload} data bytes, got {'fewer' if got < payload else 'more'}. The file "
+            "is truncated or corrupt; download it again."
         )
     array = np.frombuffer(buffer, dtype=dtype).reshape(dims)
     return array if dtype.itemsize == 1 else array.astype(dtype.newbyteorder("="))

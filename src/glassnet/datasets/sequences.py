@@ -190,7 +190,7 @@ def synthetic_time_series(
     try:
         first = np.datetime64(start, "D")
         if np.isnat(first) or not isinstance(start, str):
-            raise ValueError("not a date string")
+            raise ValueError("not a date string")  # internal: caught just below
     except (TypeError, ValueError) as exc:
         raise ConfigError(
             f"{who}: expected start to be a date 'YYYY-MM-DD', got {start!r}. "
