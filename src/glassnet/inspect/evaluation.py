@@ -47,7 +47,11 @@ def _classes(who, first, second, y, threshold, num_classes):
             )
         k = num_classes
     if min(truth.min(initial=0), guess.min(initial=0)) < 0:
-        raise ValueError(f"{who}: expected class ids >= 0, got a negative one.")
+        lowest = int(min(truth.min(initial=0), guess.min(initial=0)))
+        raise ValueError(
+            f"{who}: expected class ids >= 0, got {lowest}. Number the classes 0 to K - 1 "
+            "(for example with sklearn's LabelEncoder)."
+        )
     return truth, guess, max(k, seen)
 
 

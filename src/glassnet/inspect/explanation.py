@@ -160,7 +160,10 @@ def _find_layer(model: Layer, layer: str | int | Layer) -> Layer:
     if isinstance(layer, Layer):
         if any(layer is u for u in found):
             return layer
-        raise ConfigError(f"explain: layer '{layer.name}' is not part of model '{model.name}'.")
+        raise ConfigError(
+            f"explain: layer '{layer.name}' is not part of model '{model.name}'. Pass one of "
+            f"its layers (or its name or index): {', '.join(u.name for u in found)}."
+        )
     if isinstance(layer, int) and not isinstance(layer, bool):
         if -len(found) <= layer < len(found):
             return found[layer]

@@ -93,9 +93,11 @@ def _outputs(result: Any) -> list[Tensor]:
         return [result]
     if isinstance(result, (list, tuple)) and all(isinstance(r, Tensor) for r in result):
         return list(result)
+    kinds = [type(r).__name__ for r in result] if isinstance(result, (list, tuple)) else None
     raise GradientCheckError(
         f"gradcheck: expected fn to return a Tensor or a list of Tensors, got "
-        f"{type(result).__name__}."
+        f"{type(result).__name__}{'' if kinds is None else f' of {kinds}'}. Build the output "
+        "from glassnet ops on the inputs."
     )
 
 

@@ -52,7 +52,11 @@ def confusion_matrix(y_true: Any, y_pred: Any, num_classes: int | None = None,
             f"{who}: expected as many predictions as labels, got {len(guess)} and {len(truth)}."
         )
     if len(truth) and min(truth.min(), guess.min()) < 0:
-        raise ValueError(f"{who}: expected class ids >= 0, got a negative one.")
+        lowest = int(min(truth.min(), guess.min()))
+        raise ValueError(
+            f"{who}: expected class ids >= 0, got {lowest}. Number the classes 0 to K - 1 "
+            "(for example with sklearn's LabelEncoder)."
+        )
     seen = int(max(truth.max(initial=-1), guess.max(initial=-1))) + 1
     k = seen if num_classes is None else int(num_classes)
     if k < seen:
