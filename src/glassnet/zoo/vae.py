@@ -89,7 +89,7 @@ def kl_divergence(z_mean: Any, z_log_var: Any) -> Tensor:
     """KL divergence of N(z_mean, exp(z_log_var)) from N(0, 1), per sample.
 
     Math:
-        kl_i          = -0.5 * sum_j (1 + z_log_var_ij - z_mean_ij**2 - exp(z_log_var_ij))
+        kl_i          = 0.5 * sum_j (z_mean_ij**2 + exp(z_log_var_ij) - 1 - z_log_var_ij)
         dkl/dz_mean   = z_mean
         dkl/dz_log_var = 0.5 * (exp(z_log_var) - 1)
 
@@ -104,8 +104,8 @@ def kl_divergence(z_mean: Any, z_log_var: Any) -> Tensor:
         array([0., 0.])
     """
     z_mean, z_log_var = as_tensor(z_mean), as_tensor(z_log_var)
-    inner = 1.0 + z_log_var - z_mean * z_mean - ops.exp(z_log_var)
-    return ops.sum(inner, axis=-1) * -0.5
+    inner = z_mean * z_mean + ops.exp(z_log_var) - 1.0 - z_log_var
+    return ops.sum(inner, axis=-1) * 0.5
 
 
 class VAE(Autoencoder):
