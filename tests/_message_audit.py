@@ -61,6 +61,22 @@ def _is_exception_call(node: ast.AST) -> bool:
     return name in _EXCEPTIONS or name.endswith(("Error", "Exception"))
 
 
+def _const(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and not isinstance(node.value, str)
+
+
+def _decide(test: ast.AST, env: dict | None) -> bool | None:
+    """``x is None`` / ``x is not None`` for a helper parameter given a constant; else None."""
+    if not (env and isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if not (isinstance(left, ast.Name) and isinstance(right, ast.Constant) and right.value is None):
+        return None
+    if ("value", left.id) not in env or not isinstance(op, (ast.Is, ast.IsNot)):
+        return None
+    return (env[("value", left.id)] is None) == isinstance(op, ast.Is)
+
+
 def _concat(*alternatives: list[tuple]) -> list[tuple]:
     joined = [sum(parts, ()) for parts in itertools.product(*alternatives)]
     return joined[:MAX_VARIANTS]
@@ -101,6 +117,10 @@ class _Resolver:
         if isinstance(expr, ast.JoinedStr):
             parts = [self.templates(v, depth + 1, env) for v in expr.values]
             return _concat(*parts)
+        if isinstance(expr, ast.FormattedValue) and isinstance(expr.value, ast.Name):
+            plain = expr.conversion == -1 and expr.format_spec is None
+            if plain and (assigned := self._assigned(expr.value, depth, env)):
+                return assigned
         if isinstance(expr, ast.FormattedValue):
             caught = isinstance(expr.value, ast.Name) and expr.value.id in self.caught(expr)
             return [(PROSE,)] if caught else [(FIELD,)]
@@ -109,10 +129,13 @@ class _Resolver:
                 self.templates(expr.left, depth, env), self.templates(expr.right, depth, env)
             )
         if isinstance(expr, ast.IfExp):
+            decided = _decide(expr.test, env)
+            if decided is not None:
+                return self.templates(expr.body if decided else expr.orelse, depth, env)
             both = self.templates(expr.body, depth, env) + self.templates(expr.orelse, depth, env)
             return both[:MAX_VARIANTS]
         if isinstance(expr, ast.Name):
-            return self._assigned(expr, depth) or [(FIELD,)]
+            return self._assigned(expr, depth, env) or [(FIELD,)]
         if isinstance(expr, ast.Call):
             func = expr.func
             name = func.id if isinstance(func, ast.Name) else None
@@ -159,6 +182,7 @@ class _Resolver:
             if any(isinstance(a, ast.Starred) for a in node.args):
                 continue
             env = {n: self.templates(a) for n, a in zip(names, node.args)}
+            env.update({("value", n): a.value for n, a in zip(names, node.args) if _const(a)})
             env.update({k.arg: self.templates(k.value) for k in node.keywords if k.arg})
             found.append((node.lineno, env))
         return sorted(found, key=lambda f: f[0]) or [(call.lineno, {})]
@@ -170,7 +194,7 @@ class _Resolver:
             return set()
         return {h.name for h in ast.walk(scope) if isinstance(h, ast.ExceptHandler) and h.name}
 
-    def _assigned(self, name: ast.Name, depth: int) -> list[tuple]:
+    def _assigned(self, name: ast.Name, depth: int, env: dict | None = None) -> list[tuple]:
         scope = self.enclosing_function(name)
         if scope is None:
             return []
@@ -180,7 +204,7 @@ class _Resolver:
             if isinstance(node, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id == name.id for t in node.targets)
         ]
-        return [t for v in values for t in self.templates(v, depth + 1)][:MAX_VARIANTS]
+        return [t for v in values for t in self.templates(v, depth + 1, env)][:MAX_VARIANTS]
 
 
 def _internal(lines: list[str], lineno: int) -> bool:
@@ -370,11 +394,11 @@ def _shares_text(pattern: str, template: tuple, need: int) -> bool:
 
 
 _CHAR_OPS = (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN)
-_JOIN = "JOIN"  # a pattern's space between two word characters
+_JOIN = "JOIN"  # a pattern's space between two letters: prose, which a value field is not
 
 
 def _is_word(node: tuple) -> bool:
-    return node[0] is _c.LITERAL and (chr(node[1]).isalnum() or chr(node[1]) == "_")
+    return node[0] is _c.LITERAL and chr(node[1]).isalpha()
 
 
 def _mark_joins(nodes: list) -> list:

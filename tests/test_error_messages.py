@@ -11,14 +11,16 @@ built (``raise X(...)``, ``return X(...)`` in a helper, ``err = X(...)``). Its m
 - a string literal is all text; an f-string is its literal parts, each ``{...}`` a field;
 - ``a + b`` joins templates; ``a if c else b`` gives one template per branch (each needs a
   test; at most 8 per site);
-- a name is followed to its assignments in the enclosing function (one template each);
+- a name, alone or as an f-string field without conversion or format, is followed to its
+  assignments in the enclosing function (one template each);
 - a call of a function or method defined in the same module that returns the message is
   followed to its ``return`` expressions;
 - a helper that builds the exception from its own parameters
   (``def _bad(who, name, expected, value): return ConfigError(f"... {expected} ...")``) is
   inlined at each call in the same module: each call is a site of its own, reported at the
-  call's line, with the literal arguments filled in. A helper only called from other modules
-  stays one site with fields;
+  call's line, with the literal arguments filled in (and ``p is None`` / ``p is not None``
+  decided where the call passes a constant). A helper only called from other modules stays one
+  site with fields;
 - anything else (``", ".join(...)``, an imported helper) is a field.
 
 **Patterns (test side).** From every module under ``tests/``: each ``match=`` keyword of any
@@ -35,8 +37,9 @@ some values of the fields, such that
 1. at least ``MIN_SHARED`` (12) *consecutive* characters of the template's literal text are
    matched by plain characters of the pattern (or all of its longest literal part, when that is
    shorter): the test spells out the wording, not just a value; and
-2. a field may stand for any text except a space between two words of the pattern: a field is a
-   value (a name, number, shape, repr), so ``must be a float`` cannot hide in ``Got {value}``.
+2. a field may stand for any text except a space between two letters of the pattern: a field
+   is a value (a name, number, shape, repr, ``NaN (1 of 2 values)``), not prose, so
+   ``must be a float`` cannot hide in ``Got {value}``.
    A field holding a caught exception (``f"...: {exc}"`` with ``except ... as exc`` in the same
    function) is a message itself and may hold any text; the wrapped message is a site of its
    own, covered by a pattern that matches its own wording.
@@ -96,23 +99,6 @@ _NEW_THIS_SESSION = {
     "zoo/tree_data.py",
     "zoo/vae.py",
 }
-# Mine, tests being written area by area:
-_PENDING = {
-    "__init__.py",
-    "anomaly.py",
-    "demos.py",
-    "initializers/base.py",
-    "keras/utils.py",
-    "losses/__init__.py",
-    "metrics/base.py",
-    "metrics/classification.py",
-    "metrics/confusion.py",
-    "optimizers/base.py",
-    "registry.py",
-    "regularizers.py",
-    "schedules.py",
-    "train_csv.py",
-}
 
 
 @functools.lru_cache(maxsize=1)
@@ -126,7 +112,7 @@ def _uncovered(sites: list[audit.Site], index: audit.PatternIndex) -> list[audit
 
 @pytest.mark.parametrize("module", MODULES)
 def test_every_error_message_has_a_test(module):
-    if module.removeprefix("src/glassnet/") in _NEW_THIS_SESSION | _PENDING:
+    if module.removeprefix("src/glassnet/") in _NEW_THIS_SESSION:
         pytest.skip("temporary: tests being written this session")
     sites, _internal = audit.message_sites((ROOT / module).read_text(encoding="utf-8"), module)
     missing = _uncovered(sites, _index())

@@ -75,6 +75,8 @@ def _fit_two_outputs(y, **compile_args):
         (lambda: _dense().fit(X, np.array([0, 1, 1, 0]), class_weight={0: 1.0}, verbose=0),
          ConfigError,
          r"fit: class_weight has no weight for class\(es\) \[1\]\. Give a weight for every class"),
+        (lambda: _dense().fit(None, Y, verbose=0), ConfigError,
+         r"fit: expected both x and y, got x=None\."),
         (lambda: Sequential().add(3), TypeError,
          r"Sequential.add: expected a Layer, got int\. Pass layer objects such as Dense\(4\)\."),
         (lambda: Model(Input(shape=(2,)), [], name="m"), ConfigError,
