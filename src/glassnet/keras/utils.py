@@ -1,4 +1,5 @@
-"""``keras.utils``: to_categorical, plot_model, set_random_seed, timeseries_dataset_from_array."""
+"""``keras.utils``: to_categorical, plot_model, set_random_seed, timeseries_dataset_from_array,
+(un)pack_x_y_sample_weight."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ import numpy as np
 from glassnet.backend import set_random_seed
 from glassnet.data.timeseries import timeseries_dataset_from_array
 from glassnet.errors import ShapeError
+from glassnet.models.step_data import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from glassnet.plot.model_graph import plot_model
 
 __all__ = [
+    "pack_x_y_sample_weight",
     "plot_model",
     "set_random_seed",
     "timeseries_dataset_from_array",
     "to_categorical",
+    "unpack_x_y_sample_weight",
 ]
 
 

@@ -13,10 +13,11 @@ from typing import Any
 
 from glassnet.errors import ConfigError, StateError
 from glassnet.layers.base import Layer
-from glassnet.layers.graph import map_structure
+from glassnet.layers.graph import any_symbolic, map_structure
 from glassnet.models import data_adapter as da
 from glassnet.models.callbacks import Callback, CallbackList, History, ProgbarLogger
 from glassnet.models.compile_utils import CompiledLoss, CompiledMetrics, flatten_outputs
+from glassnet.models.step_data import call_step, takes_data
 from glassnet.tensor import Tensor, no_grad
 
 
@@ -33,6 +34,10 @@ class Model(Layer):
             from glassnet.models.functional import Functional
 
             return super().__new__(Functional)
+        if any_symbolic(args[0] if args else kwargs.get("inputs")):
+            # why: Keras's custom-fit guide subclasses Model for train_step and then calls
+            # CustomModel(inputs, outputs): the instance becomes a functional model of that class.
+            return super().__new__(_functional_twin(cls))
         return super().__new__(cls)
 
     @classmethod
@@ -132,12 +137,24 @@ class Model(Layer):
             )
 
     # ------------------------------------------------------------------ steps
-    def compute_loss(self, y: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
-        """The compiled loss (weighted over outputs) plus every regularization term."""
+    def compute_loss(self, y: Any = None, y_pred: Any = None, sample_weight: Any = None, *,
+                     x: Any = None, training: bool = True) -> Tensor:  # fmt: skip
+        """The compiled loss (weighted over outputs) plus every regularization term.
+
+        Keras 3 calls it with keywords, ``compute_loss(x=x, y=y, y_pred=y_pred,
+        sample_weight=sw)``; that works here too (``x`` and ``training`` are accepted and not
+        needed by the compiled loss).
+        """
         loss, self._output_losses = self.compiled_loss(self, y, y_pred, sample_weight)
         for extra in self.losses:
             loss = loss + extra
         return loss
+
+    @property
+    def _targets_optional(self) -> bool:
+        """Whether ``fit(x)`` without y is allowed: a Keras 3 style ``train_step(data)``
+        decides for itself what the batches hold (a subclass may also set this to True)."""
+        return takes_data(self.train_step)
 
     def train_step(self, x: Any, y: Any, sample_weight: Any = None) -> dict:
         """One optimizer update on one batch; returns the batch's loss (and per-output losses)."""
@@ -266,14 +283,14 @@ class Model(Layer):
         self._require_compiled("train_on_batch")
         x, y, sw = self._one_batch("train_on_batch", x, y, sample_weight)
         self._reset_metrics()
-        return self._batch_result(self.train_step(x, y, sw), return_dict)
+        return self._batch_result(call_step(self.train_step, x, y, sw), return_dict)
 
     def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None,
                       return_dict: bool = False) -> Any:  # fmt: skip
         self._require_compiled("test_on_batch")
         x, y, sw = self._one_batch("test_on_batch", x, y, sample_weight)
         self._reset_metrics()
-        return self._batch_result(self.test_step(x, y, sw), return_dict)
+        return self._batch_result(call_step(self.test_step, x, y, sw), return_dict)
 
     def _one_batch(self, who: str, x: Any, y: Any = None, sample_weight: Any = None) -> Any:
         inputs, outputs = self._data_arities()
@@ -357,6 +374,22 @@ def _check_metric_names(metrics_module: Any, metrics: Any) -> None:
             _check_metric_names(metrics_module, list(item))
         elif isinstance(item, str) and item.lower() not in ("accuracy", "acc"):
             metrics_module.get(item)
+
+
+def _functional_twin(cls: type) -> type:
+    """``cls`` with ``Functional`` mixed in after it (made once per class): the subclass's
+    overrides (``train_step``...) come first, ``Functional`` builds the graph."""
+    from glassnet.models.functional import Functional
+    from glassnet.models.sequential import Sequential
+
+    if issubclass(cls, (Functional, Sequential)):  # a Sequential checks its own arguments
+        return cls
+    twin = cls.__dict__.get("_functional_twin_class")
+    if twin is None:
+        twin = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__,
+                                                      "__qualname__": cls.__qualname__})  # fmt: skip
+        cls._functional_twin_class = twin
+    return twin
 
 
 def _unique(tensors: list[Tensor]) -> list[Tensor]:

@@ -17,6 +17,7 @@ from glassnet import backend
 from glassnet.errors import ConfigError
 from glassnet.models import data_adapter as da
 from glassnet.models.batch_sources import ArraySource, is_batch_source, make_source
+from glassnet.models.step_data import call_step
 from glassnet.tensor import Tensor
 
 
@@ -146,7 +147,7 @@ def _run_epoch(model: Any, source: Any, class_weight: dict | None, cbs: Any) -> 
         cbs.on_train_batch_begin(step, {})
         if class_weight is not None:
             swb = _class_weighted(model, yb, swb, class_weight)
-        means.add(model.train_step(xb, yb, swb), _batch_len(xb))
+        means.add(call_step(model.train_step, xb, yb, swb), _batch_len(xb))
         if batch_end.active:  # why: the running logs are built only when a callback reads them
             batch_end(step, {**means.result(), **model._metric_results()})
         if model.stop_training:
@@ -161,7 +162,7 @@ def run_evaluation(model: Any, source: Any) -> dict:
     model._reset_metrics()
     means = _Means()
     for xb, yb, swb in source.epoch(None):
-        means.add(model.test_step(xb, yb, swb), _batch_len(xb))
+        means.add(call_step(model.test_step, xb, yb, swb), _batch_len(xb))
     source.end_epoch()
     if not means.count:
         raise ConfigError("evaluate: the data gave no batches.")

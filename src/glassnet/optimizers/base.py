@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -321,6 +321,27 @@ class Optimizer(SlotState):
             )
         self._apply(indices, grads)
         return self.iterations
+
+    def apply(
+        self, grads: Sequence[Any], trainable_variables: Sequence[Tensor] | None = None
+    ) -> int:
+        """Keras 3's form of ``apply_gradients``: gradients and variables as two lists.
+
+        Without ``trainable_variables`` the gradients pair with the attached parameters, in
+        order. Returns ``iterations``.
+
+        Raises:
+            ShapeError: if the two lists differ in length.
+        """
+        variables = self._params if trainable_variables is None else list(trainable_variables)
+        grads = list(grads)
+        if len(grads) != len(variables):
+            raise ShapeError(
+                f"{type(self).__name__}.apply: expected one gradient per variable, got "
+                f"{len(grads)} gradients for {len(variables)} variables. Pass the gradients "
+                "in the order of trainable_variables."
+            )
+        return self.apply_gradients(zip(grads, variables))
 
     def step(self) -> None:
         """Apply one step with each attached parameter's ``.grad`` (PyTorch style).
