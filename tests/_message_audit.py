@@ -20,6 +20,7 @@ import re._compiler as _sre_compile
 import re._constants as _c
 import re._parser as _sre_parse
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 FIELD = None  # a run-time value inside a message: may stand for any value (not prose)
@@ -340,7 +341,7 @@ def patterns_in_test(source: str, positions: dict[str, int] | None = None) -> li
         docs = _docstrings(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if id(node) not in docs and len(node.value) >= 3:
+                if id(node) not in docs and " " in node.value.strip():  # words, not names
                     patterns += [node.value, re.escape(node.value)]
     return patterns
 
@@ -521,44 +522,69 @@ def covers(pattern: str, template: tuple) -> bool:
     return _shares_text(pattern, template, need) and _can_match(pattern, template, need)
 
 
-class PatternIndex:
-    """The test patterns, indexed by the runs of plain characters they spell out."""
-
-    def __init__(self, patterns: list[str]):
-        self.patterns = [p for p in dict.fromkeys(patterns) if _valid(p)]
-        self._grams: dict[int, dict[str, set[int]]] = {}
-        self._found: dict[tuple, str | None] = {}
-
-    def _index(self, need: int) -> dict[str, set[int]]:
-        if need not in self._grams:
-            grams: dict[str, set[int]] = {}
-            for number, pattern in enumerate(self.patterns):
-                for run in _literal_runs(pattern):
-                    for i in range(len(run) - need + 1):
-                        grams.setdefault(run[i : i + need], set()).add(number)
-            self._grams[need] = grams
-        return self._grams[need]
-
-    def covering(self, template: tuple) -> str | None:
-        """The first pattern that covers `template`, or None."""
-        if template not in self._found:
-            self._found[template] = self._covering(template)
-        return self._found[template]
-
-    def _covering(self, template: tuple) -> str | None:
-        need = _need(template)
-        if need == 0:
-            return None
-        grams = self._index(need)
-        candidates: set[int] = set()
+def _shared(runs: tuple[str, ...], template: tuple) -> int:
+    """The longest stretch of plain pattern text that is also literal text of the template."""
+    best = 0
+    for run in runs:
         for part in template:
             if isinstance(part, str):
-                for i in range(len(part) - need + 1):
-                    candidates |= grams.get(part[i : i + need], set())
-        for number in sorted(candidates):
-            if _can_match(self.patterns[number], template, need):
-                return self.patterns[number]
-        return None
+                match = SequenceMatcher(None, run, part, autojunk=False)
+                best = max(best, match.find_longest_match(0, len(run), 0, len(part)).size)
+    return best
+
+
+class PatternIndex:
+    """Which templates the test patterns cover (the rule of tests/test_error_messages.py).
+
+    A pattern counts only for the templates it fits best: of those it ``covers``, the ones
+    sharing the longest stretch of literal text with it. So a test of one message does not
+    also cover a different message that happens to start the same way.
+    """
+
+    def __init__(self, patterns: list[str], templates: list[tuple]):
+        self.patterns = [p for p in dict.fromkeys(patterns) if _valid(p)]
+        self._found: dict[tuple, str] = {}
+        templates = [t for t in dict.fromkeys(templates) if _need(t)]
+        grams: dict[int, dict[str, set[int]]] = {}
+        fits: dict[int, list[tuple[int, tuple]]] = {}
+        for template in templates:
+            need = _need(template)
+            if need not in grams:
+                grams[need] = self._grams(need)
+            numbers: set[int] = set()
+            for part in template:
+                if isinstance(part, str):
+                    for i in range(len(part) - need + 1):
+                        numbers |= grams[need].get(part[i : i + need], set())
+            for number in numbers:
+                runs = _literal_runs(self.patterns[number])
+                fits.setdefault(number, []).append((_shared(runs, template), template))
+        for number, candidates in fits.items():
+            self._best(number, candidates)
+
+    def _grams(self, need: int) -> dict[str, set[int]]:
+        grams: dict[str, set[int]] = {}
+        for number, pattern in enumerate(self.patterns):
+            for run in _literal_runs(pattern):
+                for i in range(len(run) - need + 1):
+                    grams.setdefault(run[i : i + need], set()).add(number)
+        return grams
+
+    def _best(self, number: int, candidates: list[tuple[int, tuple]]) -> None:
+        """Record the pattern for the best-fitting templates it covers."""
+        pattern = self.patterns[number]
+        for _score, group in itertools.groupby(
+            sorted(candidates, key=lambda c: -c[0]), key=lambda c: c[0]
+        ):
+            covered = [t for _, t in group if _can_match(pattern, t, _need(t))]
+            for template in covered:
+                self._found.setdefault(template, pattern)
+            if covered:
+                return
+
+    def covering(self, template: tuple) -> str | None:
+        """A pattern that covers `template` best, or None."""
+        return self._found.get(template)
 
 
 # ---------------------------------------------------------------- the trees

@@ -102,8 +102,14 @@ _NEW_THIS_SESSION = {
 
 
 @functools.lru_cache(maxsize=1)
+def _sites() -> dict[str, tuple[list[audit.Site], list[audit.Site]]]:
+    return {m: audit.message_sites((ROOT / m).read_text(encoding="utf-8"), m) for m in MODULES}
+
+
+@functools.lru_cache(maxsize=1)
 def _index() -> audit.PatternIndex:
-    return audit.PatternIndex(audit.all_test_patterns(ROOT / "tests"))
+    templates = [site.template for sites, _ in _sites().values() for site in sites]
+    return audit.PatternIndex(audit.all_test_patterns(ROOT / "tests"), templates)
 
 
 def _uncovered(sites: list[audit.Site], index: audit.PatternIndex) -> list[audit.Site]:
@@ -114,7 +120,7 @@ def _uncovered(sites: list[audit.Site], index: audit.PatternIndex) -> list[audit
 def test_every_error_message_has_a_test(module):
     if module.removeprefix("src/glassnet/") in _NEW_THIS_SESSION:
         pytest.skip("temporary: tests being written this session")
-    sites, _internal = audit.message_sites((ROOT / module).read_text(encoding="utf-8"), module)
+    sites, _internal = _sites()[module]
     missing = _uncovered(sites, _index())
     assert not missing, (
         f"{len(missing)} of {len(sites)} error messages in {module} have no test matching "
@@ -124,12 +130,12 @@ def test_every_error_message_has_a_test(module):
 
 
 def test_internal_sites_are_few_and_explained():
-    internal = [
-        site
-        for module in MODULES
-        for site in audit.message_sites((ROOT / module).read_text(encoding="utf-8"), module)[1]
-    ]
+    internal = [site for _, sites in _sites().values() for site in sites]
     assert len(internal) <= 12, "\n".join(str(site) for site in internal)
+    for site in internal:
+        lines = (ROOT / site.path).read_text(encoding="utf-8").splitlines()
+        note = " ".join(lines[max(site.line - 2, 0) : site.line]).split(audit.INTERNAL)[-1]
+        assert len(note.split()) >= 3, f"{site}: say why after '{audit.INTERNAL}'"
 
 
 # ---------------------------------------------------------------- the audit audits itself
@@ -209,7 +215,7 @@ def test_audit_collects_patterns_from_match_and_in_checks():
 
 def test_audit_reports_exactly_the_uncovered_sites():
     sites, _ = _synthetic_sites()
-    index = audit.PatternIndex(audit.patterns_in_test(SYNTHETIC_TESTS))
+    index = audit.PatternIndex(audit.patterns_in_test(SYNTHETIC_TESTS), [s.template for s in sites])
     missing = _uncovered(sites, index)
     assert [(s.line, s.exception) for s in missing] == [(21, "TypeError"), (29, "AttributeError")]
     assert str(missing[0]).startswith("synthetic.py:21: TypeError('Dense: flag is {...}")
@@ -253,3 +259,56 @@ def test_coverage_rule_for_short_messages():
     assert audit.covers("is encrypted", template)  # all of the longest literal part
     assert not audit.covers("encrypted", template)
     assert not audit.covers("anything", (audit.FIELD,))  # no literal text: never covered
+
+
+def test_a_pattern_counts_only_for_the_messages_it_fits_best():
+    units = ("The '", audit.FIELD, "' argument of Dense must be a positive int. Got ", audit.FIELD)
+    rate = (
+        "The '",
+        audit.FIELD,
+        "' argument of Dense must be a float in [0, 1). Got ",
+        audit.FIELD,
+    )
+    pattern = r"The 'rate' argument of Dense must be a float in \[0, 1\)"
+    assert audit.covers(pattern, rate)
+    assert not audit.covers(pattern, units)  # 'a float' cannot hide in a field
+    prefix = "The 'rate' argument of Dense must be"  # covers both, but fits them equally
+    index = audit.PatternIndex([pattern, prefix], [units, rate])
+    assert index.covering(rate) == pattern
+    assert index.covering(units) == prefix
+    longer = ("The 'rate' argument of Dense must be a float in [0, 1). Got ", audit.FIELD)
+    index = audit.PatternIndex([prefix], [units, longer])
+    assert index.covering(longer) == prefix
+    assert index.covering(units) is None  # the prefix fits the message that spells 'rate' better
+
+
+def test_strings_of_a_module_with_indirect_patterns_count_only_when_they_are_words():
+    source = (
+        "CASES = [({'negative_slope': -1}, 'negative_slope must be >= 0')]\n"
+        "def test_cases(kwargs, message):\n"
+        "    with pytest.raises(ConfigError, match=message):\n"
+        "        relu(**kwargs)\n"
+    )
+    patterns = audit.patterns_in_test(source)
+    assert "negative_slope must be >= 0" in patterns
+    assert "negative_slope" not in patterns
+
+
+def test_helpers_are_inlined_with_constant_none_decided_and_names_followed():
+    source = (
+        "def _joinable(op, tensors, skip_axis):\n"
+        '    where = "" if skip_axis is None else f" except along axis {skip_axis}"\n'
+        '    raise ShapeError(f"{op}: expected tensors of one shape{where}, got {tensors}.")\n'
+        "\n"
+        "def stack(tensors):\n"
+        '    _joinable("stack", tensors, None)\n'
+        "\n"
+        "def concatenate(tensors, axis):\n"
+        '    _joinable("concatenate", tensors, axis)\n'
+    )
+    sites, _ = audit.message_sites(source)
+    assert [(s.line, s.text) for s in sites] == [
+        (6, "stack: expected tensors of one shape, got {...}."),
+        (9, "concatenate: expected tensors of one shape, got {...}."),
+        (9, "concatenate: expected tensors of one shape except along axis {...}, got {...}."),
+    ]

@@ -256,3 +256,58 @@ def test_a_zip_member_shorter_than_its_declared_size_is_refused(tmp_path):
         match=rf"member 'config.json' holds {size} bytes, not the {size + 10} its header declares",
     ):
         load_model(path)
+
+
+def test_saving_weights_onto_a_folder_is_refused(tmp_path):
+    with pytest.raises(
+        IsADirectoryError,
+        match=r"save: '.*' is a folder, expected a file path\. Choose a file name such as "
+        r"'model.keras' or 'model.weights.safetensors'\.",
+    ):
+        _model().save_weights(tmp_path)
+
+
+def test_a_config_that_builds_no_model_is_refused(tmp_path):
+    model = Sequential([Dense(1, name="d")])
+    model(np.ones((1, 2), np.float32))
+    path = tmp_path / "m.keras"
+    model.save(path)
+    _rewrite(path, "config.json", _edit_json(lambda c: c.update(build_input_shape=None)))
+    with pytest.raises(
+        ModelFileError, match=r"m.keras: the config builds no model \('build_input_shape' is"
+    ):
+        load_model(path)
+
+
+def _header(entries: dict) -> bytes:
+    header = json.dumps(entries).encode()
+    return len(header).to_bytes(8, "little") + header
+
+
+@pytest.mark.parametrize("reader", ["loads", "load_file"])
+def test_safetensors_data_must_start_at_zero(tmp_path, reader):
+    raw = _header({"a": {"dtype": "U8", "shape": [1], "data_offsets": [1, 2]}}) + bytes(2)
+    path = tmp_path / "gap.safetensors"
+    path.write_bytes(raw)
+    with pytest.raises(
+        ModelFileError,
+        match=r"gap.safetensors: tensor 'a' \(data_offsets \[1, 2\]\) leaves a gap after the "
+        r"start of the data; tensors must tile the data section in order\.",
+    ):
+        safetensors.loads(raw, str(path)) if reader == "loads" else safetensors.load_file(path)
+
+
+@pytest.mark.parametrize("reader", ["loads", "load_file"])
+@pytest.mark.parametrize(("second", "what"), [([1, 3], "overlaps"), ([3, 5], "leaves a gap after")])
+def test_safetensors_tensors_must_tile_the_data(tmp_path, reader, second, what):
+    entries = {"a": {"dtype": "U8", "shape": [2], "data_offsets": [0, 2]},
+               "b": {"dtype": "U8", "shape": [2], "data_offsets": second}}  # fmt: skip
+    raw = _header(entries) + bytes(second[1])
+    path = tmp_path / "tile.safetensors"
+    path.write_bytes(raw)
+    with pytest.raises(
+        ModelFileError,
+        match=rf"tile.safetensors: tensor 'b' \(data_offsets \[{second[0]}, {second[1]}\]\) "
+        rf"{what} tensor 'a'; tensors must tile the data section in order\.",
+    ):
+        safetensors.loads(raw, str(path)) if reader == "loads" else safetensors.load_file(path)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from glassnet.errors import ConfigError
-from glassnet.layers import GRU, LSTM, Bidirectional, Dense, Dropout, Layer, Reshape
+from glassnet.errors import ConfigError, ShapeError
+from glassnet.layers import GRU, LSTM, Add, Bidirectional, Dense, Dropout, Layer, Reshape
 from glassnet.layers.recurrent.torch_layout import torch_state_dict
 
 
@@ -34,6 +34,12 @@ class NoCall(Layer):
          ConfigError,
          r"Bidirectional: expected the forward and backward layers to have the same "
          r"return_sequences, got True and False\."),
+        (lambda: Dense(2, name="d")(np.ones(3)), ShapeError,
+         r"Dense 'd': expected input of rank >= 2, got shape \(3,\)\. Add a batch axis "
+         r"\(x\[None\]\) or reshape the input\."),
+        (lambda: Add(name="add").compute_output_shape([(), ()]), ShapeError,
+         r"Add 'add': expected inputs with a batch axis, got a scalar \(shape \(\)\)\. Add a "
+         r"batch axis \(x\[None\]\)\."),
         (lambda: LSTM(2).no_such_attribute, AttributeError,
          r"'LSTM' object has no attribute 'no_such_attribute'"),
     ],

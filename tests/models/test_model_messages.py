@@ -77,6 +77,9 @@ def _fit_two_outputs(y, **compile_args):
          r"fit: class_weight has no weight for class\(es\) \[1\]\. Give a weight for every class"),
         (lambda: _dense().fit(None, Y, verbose=0), ConfigError,
          r"fit: expected both x and y, got x=None\."),
+        (lambda: _dense().fit(X, Y, validation_split=0.99, verbose=0), ConfigError,
+         r"fit: validation_split=0\.99 leaves no training or no validation samples out of 4\. "
+         r"Use a split between 1/4 and 1 - 1/4\."),
         (lambda: Sequential().add(3), TypeError,
          r"Sequential.add: expected a Layer, got int\. Pass layer objects such as Dense\(4\)\."),
         (lambda: Model(Input(shape=(2,)), [], name="m"), ConfigError,

@@ -47,6 +47,15 @@ X = np.ones((2, 3), np.float32)
         (lambda: ops.pad(X, ((1, 1, 1),)), ShapeError,
          r"pad: expected pad_width as an int, a \(before, after\) pair or one pair per axis "
          r"\(2 axes\), got \(\(1, 1, 1\),\)\."),
+        (lambda: ops.pad(X, -1), ShapeError, r"pad: expected non-negative widths, got -1\."),
+        (lambda: ops.simple_rnn(np.ones((1, 2, 3)), np.ones((3, 4)), np.ones((4, 4)), np.ones(3)),
+         ShapeError, r"simple_rnn: expected bias of shape \(4,\), got \(3,\)\."),
+        (lambda: ops.conv2d_transpose(np.ones((1, 3, 3, 2)), np.ones((2, 2, 4, 2)), bias=np.ones(3)),
+         ShapeError, r"conv2d_transpose: expected bias of shape \(4,\), got \(3,\)\."),
+        (lambda: ops.conv2d_transpose(np.ones((1, 3, 3, 2)), np.ones((2, 2, 4, 2)), activation="softmax"),
+         ConfigError,
+         r"conv2d_transpose: expected activation in linear, relu, sigmoid, tanh, got 'softmax'\. "
+         r"Apply other activations after the op\."),
     ],
 )  # fmt: skip
 def test_op_errors(call, error, match):

@@ -220,12 +220,16 @@ def check_header(header: dict[str, Any], data_size: int, source: str):
     position, previous = 0, None
     for name in sorted(entries, key=lambda n: entries[n][2:]):
         begin, end = entries[name][2:]
+        if begin != position and previous is None:
+            raise ModelFileError(
+                f"{source}: tensor {name!r} (data_offsets [{begin}, {end}]) leaves a gap after "
+                "the start of the data; tensors must tile the data section in order."
+            )
         if begin != position:
             what = "overlaps" if begin < position else "leaves a gap after"
-            after = f"tensor {previous!r}" if previous else "the start of the data"
             raise ModelFileError(
-                f"{source}: tensor {name!r} (data_offsets [{begin}, {end}]) {what} {after}; "
-                "tensors must tile the data section in order."
+                f"{source}: tensor {name!r} (data_offsets [{begin}, {end}]) {what} tensor "
+                f"{previous!r}; tensors must tile the data section in order."
             )
         position, previous = end, name
     if position != data_size:
