@@ -62,20 +62,43 @@ def _is_exception_call(node: ast.AST) -> bool:
     return name in _EXCEPTIONS or name.endswith(("Error", "Exception"))
 
 
-def _const(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and not isinstance(node.value, str)
-
-
 def _decide(test: ast.AST, env: dict | None) -> bool | None:
-    """``x is None`` / ``x is not None`` for a helper parameter given a constant; else None."""
-    if not (env and isinstance(test, ast.Compare) and len(test.ops) == 1):
+    """A condition on a helper's parameters where the call passes constants (``p is None``,
+    ``p == "loss"``, ``not``, ``and``, ``or`` of those); None when it cannot be decided."""
+    if not env:
+        return None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _decide(test.operand, env)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        values = [_decide(v, env) for v in test.values]
+        stop = isinstance(test.op, ast.Or)  # True decides an or, False an and
+        if stop in values:
+            return stop
+        return None if None in values else not stop
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
     left, op, right = test.left, test.ops[0], test.comparators[0]
-    if not (isinstance(left, ast.Name) and isinstance(right, ast.Constant) and right.value is None):
+    if not (isinstance(left, ast.Name) and isinstance(right, ast.Constant)):
         return None
-    if ("value", left.id) not in env or not isinstance(op, (ast.Is, ast.IsNot)):
+    if ("value", left.id) not in env:
         return None
-    return (env[("value", left.id)] is None) == isinstance(op, ast.Is)
+    value = env[("value", left.id)]
+    compare = {ast.Is: lambda: value is right.value, ast.IsNot: lambda: value is not right.value,
+               ast.Eq: lambda: value == right.value, ast.NotEq: lambda: value != right.value}  # fmt: skip
+    return compare[type(op)]() if type(op) in compare else None
+
+
+def _reachable(node: ast.AST, helper: ast.AST, parents: dict, env: dict) -> bool:
+    """False when an ``if`` between `helper` and `node` is decided against `node`'s branch."""
+    while node in parents and node is not helper:
+        parent = parents[node]
+        if isinstance(parent, ast.If):
+            decided = _decide(parent.test, env)
+            if decided is not None and decided != (node in parent.body):
+                return False
+        node = parent
+    return True
 
 
 def _concat(*alternatives: list[tuple]) -> list[tuple]:
@@ -164,7 +187,7 @@ class _Resolver:
         used = {n.id for n in ast.walk(call.args[0]) if isinstance(n, ast.Name)}
         if not used & (set(params) - {"self", "cls"}):
             return [(call.lineno, {})]
-        found = []
+        found, calls = [], 0
         for node in self.parents:
             if not isinstance(node, ast.Call) or node is call:
                 continue
@@ -183,10 +206,15 @@ class _Resolver:
             if any(isinstance(a, ast.Starred) for a in node.args):
                 continue
             env = {n: self.templates(a) for n, a in zip(names, node.args)}
-            env.update({("value", n): a.value for n, a in zip(names, node.args) if _const(a)})
+            env.update({("value", n): a.value for n, a in zip(names, node.args)
+                        if isinstance(a, ast.Constant)})  # fmt: skip
             env.update({k.arg: self.templates(k.value) for k in node.keywords if k.arg})
-            found.append((node.lineno, env))
-        return sorted(found, key=lambda f: f[0]) or [(call.lineno, {})]
+            calls += 1
+            if _reachable(call, helper, self.parents, env):
+                found.append((node.lineno, env))
+        if not calls:
+            return [(call.lineno, {})]
+        return sorted(found, key=lambda f: f[0])
 
     def caught(self, node: ast.AST) -> set[str]:
         """Names bound by ``except ... as name`` in the function around `node`."""

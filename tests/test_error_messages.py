@@ -18,9 +18,11 @@ built (``raise X(...)``, ``return X(...)`` in a helper, ``err = X(...)``). Its m
 - a helper that builds the exception from its own parameters
   (``def _bad(who, name, expected, value): return ConfigError(f"... {expected} ...")``) is
   inlined at each call in the same module: each call is a site of its own, reported at the
-  call's line, with the literal arguments filled in (and ``p is None`` / ``p is not None``
-  decided where the call passes a constant). A helper only called from other modules stays one
-  site with fields;
+  call's line, with the literal arguments filled in; conditions on its parameters where the
+  call passes constants (``p is None``, ``p != "loss"``, with ``not``/``and``/``or``) are
+  decided, in ``a if c else b`` and in the ``if`` statements around the raise (a call that
+  cannot reach the raise is no site). A helper only called from other modules stays one site
+  with fields;
 - anything else (``", ".join(...)``, an imported helper) is a field.
 
 **Patterns (test side).** From every module under ``tests/``: each ``match=`` keyword of any
@@ -294,7 +296,7 @@ def test_strings_of_a_module_with_indirect_patterns_count_only_when_they_are_wor
     assert "negative_slope" not in patterns
 
 
-def test_helpers_are_inlined_with_constant_none_decided_and_names_followed():
+def test_helpers_are_inlined_with_constant_conditions_decided_and_names_followed():
     source = (
         "def _joinable(op, tensors, skip_axis):\n"
         '    where = "" if skip_axis is None else f" except along axis {skip_axis}"\n'
@@ -305,10 +307,19 @@ def test_helpers_are_inlined_with_constant_none_decided_and_names_followed():
         "\n"
         "def concatenate(tensors, axis):\n"
         '    _joinable("concatenate", tensors, axis)\n'
+        "\n"
+        "def _per_output(values, what):\n"
+        '    if len(values) > 1 and what != "loss":\n'
+        '        raise ShapeError(f"expected {what} per output, got {values}.")\n'
+        "\n"
+        "def compile(loss, metrics):\n"
+        '    _per_output(loss, "loss")\n'
+        '    _per_output(metrics, "metrics")\n'
     )
     sites, _ = audit.message_sites(source)
     assert [(s.line, s.text) for s in sites] == [
         (6, "stack: expected tensors of one shape, got {...}."),
         (9, "concatenate: expected tensors of one shape, got {...}."),
         (9, "concatenate: expected tensors of one shape except along axis {...}, got {...}."),
+        (17, "expected metrics per output, got {...}."),  # what != "loss" is False for the loss
     ]

@@ -76,7 +76,6 @@ class CompiledLoss:
 
         who = f"compile of '{model.name}'"
         self.names = _output_names(model, n_outputs)
-        # internal: one loss for every output is allowed, so only the 'a list of' message applies
         specs = flatten_outputs(who, self.spec, self.names, "loss")
         self.losses = [None if s is None else losses_module.get(s) for s in specs]
         if all(loss is None for loss in self.losses):
