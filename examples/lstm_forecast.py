@@ -109,7 +109,7 @@ def main() -> None:
     top = np.argsort(importance)[::-1][:5]
     print("most important input days (days before the forecast):",
           ", ".join(f"{LOOKBACK - t} ({importance[t]:.3f})" for t in top))  # fmt: skip
-    glassnet.plot.timestep_importance(importance, x_scaled[split:], to_file=out / "importance.png")
+    glassnet.plot.plot_timestep_importance(importance, x_scaled[split:], to_file=out / "importance.png")
     glassnet.plot.plot_history(history, to_file=out / "history.png")
     plt.close("all")
     print(f"plots written to {out}/: forecast.png, importance.png, history.png")

@@ -24,7 +24,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 
 import glassnet  # noqa: E402
-from glassnet.plot import component_planes, u_matrix  # noqa: E402
+from glassnet.plot import plot_component_planes, plot_u_matrix  # noqa: E402
 from glassnet.zoo import SelfOrganizingMap  # noqa: E402
 
 SETTINGS = {"sigma": 2.0, "learning_rate": 0.5}
@@ -63,8 +63,8 @@ def main() -> None:
     purity = (nodes[won[:, 0], won[:, 1]] == y).mean()
     print(f"a sample's node's majority species is its own for {purity:.1%} of the flowers")
     names = np.array(species)[y]
-    u_matrix(som, x, names, to_file=out / "som_u_matrix.png")
-    component_planes(som, features, to_file=out / "som_components.png")
+    plot_u_matrix(som, x, names, to_file=out / "som_u_matrix.png")
+    plot_component_planes(som, features, to_file=out / "som_components.png")
     print(f"plots in {out}/")
 
 

@@ -1,4 +1,4 @@
-"""u_matrix and component_planes: one cell per node, one panel per feature, saved to file."""
+"""plot_u_matrix and plot_component_planes: one cell per node, one panel per feature, saved to file."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from glassnet.errors import ShapeError  # noqa: E402
-from glassnet.plot import component_planes, u_matrix  # noqa: E402
+from glassnet.plot import plot_component_planes, plot_u_matrix  # noqa: E402
 from glassnet.zoo import SelfOrganizingMap  # noqa: E402
 
 
@@ -31,22 +31,22 @@ def trained():
 
 def test_u_matrix_draws_the_distance_map_and_the_labelled_samples(trained, tmp_path):
     som, x, y = trained
-    fig = u_matrix(som, x, y, to_file=tmp_path / "u.png")
+    fig = plot_u_matrix(som, x, y, to_file=tmp_path / "u.png")
     ax = fig.axes[0]
     np.testing.assert_allclose(ax.images[0].get_array(), som.distance_map())
     assert [c.get_offsets().shape[0] for c in ax.collections] == [30, 30]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0", "1"]
     assert (tmp_path / "u.png").stat().st_size > 0
-    with pytest.raises(ShapeError, match=r"u_matrix: expected data and one label per sample"):
-        u_matrix(som, x, y[:3])
+    with pytest.raises(ShapeError, match=r"plot_u_matrix: expected data and one label per sample"):
+        plot_u_matrix(som, x, y[:3])
 
 
 def test_component_planes_one_panel_per_feature(trained, tmp_path):
     som, _, _ = trained
-    fig = component_planes(som, ["a", "b", "c"], to_file=tmp_path / "c.png")
+    fig = plot_component_planes(som, ["a", "b", "c"], to_file=tmp_path / "c.png")
     panels = [ax for ax in fig.axes if ax.images]
     assert [ax.get_title() for ax in panels] == ["a", "b", "c"]
     np.testing.assert_allclose(panels[1].images[0].get_array(), som.weights[:, :, 1])
     assert (tmp_path / "c.png").stat().st_size > 0
-    with pytest.raises(ShapeError, match=r"component_planes: expected 3 feature names, got 2"):
-        component_planes(som, ["a", "b"])
+    with pytest.raises(ShapeError, match=r"plot_component_planes: expected 3 feature names, got 2"):
+        plot_component_planes(som, ["a", "b"])

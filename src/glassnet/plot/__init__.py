@@ -18,12 +18,12 @@ from glassnet.plot.images import plot_image_grid
 from glassnet.plot.latent import plot_latent_space
 from glassnet.plot.model_graph import plot_model
 from glassnet.plot.residuals import plot_residuals
-from glassnet.plot.som import component_planes, u_matrix
-from glassnet.plot.timesteps import plot_timestep_importance, timestep_importance
+from glassnet.plot.som import plot_component_planes, plot_u_matrix
+from glassnet.plot.timesteps import plot_timestep_importance
 
 __all__ = [
     "activation_curves",
-    "component_planes",
+    "plot_component_planes",
     "confusion_matrix",
     "decision_grid",
     "plot_activations",
@@ -37,6 +37,5 @@ __all__ = [
     "plot_model",
     "plot_residuals",
     "plot_timestep_importance",
-    "timestep_importance",
-    "u_matrix",
+    "plot_u_matrix",
 ]

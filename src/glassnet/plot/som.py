@@ -1,4 +1,4 @@
-"""``u_matrix`` and ``component_planes``: pictures of a trained ``SelfOrganizingMap``."""
+"""``plot_u_matrix`` and ``plot_component_planes``: pictures of a trained ``SelfOrganizingMap``."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import numpy as np
 from glassnet.errors import ShapeError
 from glassnet.plot._mpl import pyplot, save
 
-__all__ = ["component_planes", "u_matrix"]
+__all__ = ["plot_component_planes", "plot_u_matrix"]
 
 _MARKERS = "osD^v<>ph*"
 
 
-def u_matrix(
+def plot_u_matrix(
     som: Any,
     data: Any = None,
     labels: Any = None,
@@ -51,13 +51,13 @@ def u_matrix(
     Example:
         >>> som = glassnet.zoo.SelfOrganizingMap(4, 4, random_seed=0)
         >>> x = np.random.default_rng(0).normal(size=(40, 3))
-        >>> fig = u_matrix(som.fit(x, 200), x, labels=(x[:, 0] > 0).astype(int))
+        >>> fig = plot_u_matrix(som.fit(x, 200), x, labels=(x[:, 0] > 0).astype(int))
         >>> fig.axes[0].get_title()
         'U-matrix (4 x 4 map)'
     """
-    plt = pyplot("u_matrix")
+    plt = pyplot("plot_u_matrix")
     if labels is not None and (data is None or len(np.asarray(labels)) != len(data)):
-        raise ShapeError("u_matrix: expected data and one label per sample with labels.")
+        raise ShapeError("plot_u_matrix: expected data and one label per sample with labels.")
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 5))
     image = ax.imshow(som.distance_map(scaling), cmap="bone_r", origin="lower")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="distance to neighbours")
@@ -78,7 +78,7 @@ def u_matrix(
     return fig
 
 
-def component_planes(
+def plot_component_planes(
     som: Any,
     feature_names: Sequence[str] | None = None,
     *,
@@ -103,16 +103,18 @@ def component_planes(
 
     Example:
         >>> som = glassnet.zoo.SelfOrganizingMap(3, 3, input_dim=2, random_seed=0)
-        >>> fig = component_planes(som, ["width", "height"])
+        >>> fig = plot_component_planes(som, ["width", "height"])
         >>> [a.get_title() for a in fig.axes if a.get_title()]
         ['width', 'height']
     """
-    plt = pyplot("component_planes")
+    plt = pyplot("plot_component_planes")
     weights = som.weights
     features = weights.shape[-1]
     names = [f"feature {i}" for i in range(features)] if feature_names is None else feature_names
     if len(names) != features:
-        raise ShapeError(f"component_planes: expected {features} feature names, got {len(names)}.")
+        raise ShapeError(
+            f"plot_component_planes: expected {features} feature names, got {len(names)}."
+        )
     cols = min(features, 4)
     rows = math.ceil(features / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.8 * rows), squeeze=False)

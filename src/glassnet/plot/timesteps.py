@@ -10,7 +10,7 @@ import numpy as np
 from glassnet.errors import ShapeError
 from glassnet.plot._mpl import pyplot, save
 
-__all__ = ["plot_timestep_importance", "timestep_importance"]
+__all__ = ["plot_timestep_importance"]
 
 
 def _importance(who: str, model_or_importance: Any, x: Any, y: Any, options: dict) -> np.ndarray:
@@ -128,7 +128,3 @@ def plot_timestep_importance(
         fig.tight_layout()
     save(fig, to_file)
     return fig
-
-
-timestep_importance = plot_timestep_importance
-"""The same function as ``plot_timestep_importance`` (``glassnet.plot.timestep_importance``)."""
