@@ -236,7 +236,7 @@ class Tensor:
         seed = self._seed_grad(grad)
         grads: dict[int, np.ndarray] = {id(self): seed}
         taken = {id(seed)}  # arrays that a .grad already holds (or the caller's seed)
-        for node in reversed(_topological_order(self)):
+        for node in reversed(_topological_order(self, leaves=False)):
             node_grad = grads.pop(id(node), None)
             if node_grad is None:
                 continue
@@ -252,6 +252,9 @@ class Tensor:
                 data = parent.data
                 if parent_grad.shape != data.shape or parent_grad.dtype != data.dtype:
                     parent_grad = _unbroadcast(parent_grad, data)
+                if parent._backward is None and parent._parents is not None:
+                    parent._accumulate(parent_grad, taken)  # a leaf: nothing to pass on
+                    continue
                 key = id(parent)
                 previous = grads.get(key)
                 grads[key] = parent_grad if previous is None else previous + parent_grad
@@ -289,8 +292,11 @@ class Tensor:
             self.grad = np.array(grad, dtype=self.data.dtype, copy=True)
 
 
-def _topological_order(root: Tensor) -> list[Tensor]:
-    """Nodes that need a gradient, each after all of its parents (iterative post-order DFS)."""
+def _topological_order(root: Tensor, leaves: bool = True) -> list[Tensor]:
+    """Nodes that need a gradient, each after all of its parents (iterative post-order DFS).
+
+    ``leaves=False`` leaves out the leaves other than the root: ``backward`` adds their
+    gradients as it meets them, which halves the walk when weights are most of the graph."""
     order: list[Tensor] = []
     visited: set[int] = set()
     stack: list[tuple[Tensor, bool]] = [(root, False)]
@@ -310,7 +316,9 @@ def _topological_order(root: Tensor) -> list[Tensor]:
             )
         stack.append((node, True))
         for parent in reversed(node._parents):
-            if parent.requires_grad and id(parent) not in visited:
+            # why: a freed node (_parents None) is still visited, to raise the error above
+            wanted = leaves or parent._backward is not None or parent._parents is None
+            if wanted and parent.requires_grad and id(parent) not in visited:
                 stack.append((parent, False))
     return order
 
