@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import pathlib
-import re
-
 import numpy as np
 import pytest
 
 from glassnet.data import write_cifar10_batch
-
-DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "images.md"
+from tests._docs import run_doc
 
 
 def test_images_doc_examples_run(tmp_path, monkeypatch, capsys):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     rng = np.random.default_rng(0)
     folder = tmp_path / "cifar10"
@@ -27,12 +22,7 @@ def test_images_doc_examples_run(tmp_path, monkeypatch, capsys):
                             rng.integers(0, 10, 16))  # fmt: skip
     monkeypatch.setenv("GLASSNET_DATA_DIR", str(tmp_path))
     monkeypatch.chdir(tmp_path)
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
-    assert len(blocks) == 4
-    namespace: dict = {}
-    for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own docs
-    plt.close("all")
+    namespace = run_doc("images.md", blocks=4)
     assert capsys.readouterr().out.startswith("uint8 (32, 32, 3) (1,)")
     assert (tmp_path / "predictions.png").stat().st_size > 0
     assert (tmp_path / "confusion.png").stat().st_size > 0

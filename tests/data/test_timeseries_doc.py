@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import pathlib
-import re
-
 import pytest
 
-DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "timeseries.md"
+from tests._docs import run_doc
 
 
 def test_timeseries_doc_examples_run(tmp_path, monkeypatch, capsys):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     monkeypatch.chdir(tmp_path)
-    text = DOC.read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert len(blocks) == 5
-    namespace: dict = {}
-    for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own docs
-    plt.close("all")
+    namespace = run_doc("timeseries.md", blocks=5)
     printed = capsys.readouterr().out.splitlines()
     # Each print's line matches the comment written beside it in the doc.
     assert printed[0] == "2020-01-01 2022-09-26 (1000,) float32"

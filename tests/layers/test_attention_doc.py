@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import pathlib
-import re
-
 import pytest
 
-DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "attention.md"
+from tests._docs import run_doc
 
 
 def test_attention_doc_examples_run(capsys):
     pytest.importorskip("torch")
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
-    assert len(blocks) == 4
-    namespace: dict = {}
-    for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own docs
+    run_doc("attention.md", blocks=4)
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
         "(2, 4, 3) 0.0",

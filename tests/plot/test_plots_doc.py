@@ -6,6 +6,7 @@ import pathlib
 import re
 
 import pytest
+from tests._docs import run_doc
 
 DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "plots.md"
 FILES = ("history.png", "boundaries.png", "confusion.png", "roc.png", "layers.png",
@@ -23,18 +24,10 @@ def test_plots_doc_examples_run(tmp_path, monkeypatch, capsys):
     matplotlib.use("Agg")
     pytest.importorskip("sklearn")
     pytest.importorskip("glassnet.inspect.statistics")
-    import matplotlib.pyplot as plt
 
     monkeypatch.chdir(tmp_path)
     text = DOC.read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert len(blocks) == 9
-    namespace: dict = {}
-    try:
-        for block in blocks:
-            exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own docs
-    finally:
-        plt.close("all")
+    run_doc("plots.md", blocks=9)
     out = capsys.readouterr().out
     printed = re.search(r"```text\n(.*?)```", text, re.S).group(1)
     assert out.startswith(printed.splitlines()[0])  # the report's header line

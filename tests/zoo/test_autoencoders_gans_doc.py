@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests._docs import run_doc
+
 DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "autoencoders_gans.md"
 
 
@@ -14,18 +16,10 @@ def test_autoencoders_gans_doc_examples_run(tmp_path, monkeypatch, capsys):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     pytest.importorskip("sklearn")
-    import matplotlib.pyplot as plt
 
     monkeypatch.chdir(tmp_path)
     text = DOC.read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert len(blocks) == 5
-    namespace: dict = {}
-    try:
-        for block in blocks:
-            exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own docs
-    finally:
-        plt.close("all")
+    namespace = run_doc("autoencoders_gans.md", blocks=5)
     assert namespace["after"] <= 0.5 * namespace["before"]
     assert namespace["auc"] >= 0.75
     out = capsys.readouterr().out.splitlines()
