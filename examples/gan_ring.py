@@ -28,28 +28,17 @@ import numpy as np  # noqa: E402
 
 import glassnet  # noqa: E402
 from glassnet.callbacks import LambdaCallback  # noqa: E402
+from glassnet.datasets import gaussian_ring, ring_centres  # noqa: E402
 from glassnet.optimizers import Adam  # noqa: E402
-from glassnet.zoo import dense_gan  # noqa: E402
+from glassnet.zoo import dense_gan, mode_coverage  # noqa: E402
 
-RADIUS, STD = 2.0, 0.1
-CENTRES = RADIUS * np.stack(
-    [np.cos(2 * np.pi * np.arange(8) / 8), np.sin(2 * np.pi * np.arange(8) / 8)], axis=1
-)
-
-
-def ring(n: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return (CENTRES[rng.integers(0, 8, n)] + rng.normal(0, STD, (n, 2))).astype(np.float32)
-
-
-def covered_modes(samples: np.ndarray) -> int:
-    distance = np.linalg.norm(samples[:, None, :] - CENTRES[None], axis=2)
-    return int(((distance < 3 * STD).mean(axis=0) >= 0.02).sum())
+STD = 0.1
+CENTRES = ring_centres(8, radius=2.0)
 
 
 def ring_gan(epochs: int, out: pathlib.Path) -> None:
     glassnet.utils.set_random_seed(0)
-    x = ring(4096, 0)
+    x, _ = gaussian_ring(4096, modes=8, radius=2.0, std=STD, random_state=0)
     gan = dense_gan(2, latent_dim=8, hidden=(128, 128), seed=0)
     gan.compile(d_optimizer=Adam(1e-3, beta_1=0.5), g_optimizer=Adam(1e-3, beta_1=0.5))
     shots = sorted({1, epochs // 4, epochs // 2, epochs} - {0})
@@ -59,7 +48,7 @@ def ring_gan(epochs: int, out: pathlib.Path) -> None:
         if epoch + 1 in shots:
             snapshots[epoch + 1] = samples = gan.generate(2000, seed=1)
             print(f"epoch {epoch + 1:3d}: d_loss {logs['d_loss']:.3f}  g_loss "
-                  f"{logs['g_loss']:.3f}  modes covered {covered_modes(samples)}/8")  # fmt: skip
+                  f"{logs['g_loss']:.3f}  modes covered {mode_coverage(samples, CENTRES, STD)}/8")  # fmt: skip
 
     history = gan.fit(x, epochs=epochs, batch_size=128, verbose=0,
                       callbacks=[LambdaCallback(on_epoch_end=on_epoch_end)]).history  # fmt: skip

@@ -10,33 +10,35 @@ import pytest
 
 import glassnet
 from glassnet.callbacks import Callback, EarlyStopping
-from glassnet.errors import ConfigError, StateError
+from glassnet.datasets import gaussian_ring, ring_centres
+from glassnet.errors import ConfigError, ShapeError, StateError
 from glassnet.optimizers import SGD, Adam
-from glassnet.zoo import GAN, dense_gan
+from glassnet.zoo import GAN, dense_gan, mode_coverage
 
-RADIUS, STD = 2.0, 0.1
-CENTRES = RADIUS * np.stack(
-    [np.cos(2 * np.pi * np.arange(8) / 8), np.sin(2 * np.pi * np.arange(8) / 8)], axis=1
-)
+STD = 0.1
+CENTRES = ring_centres(8, radius=2.0)
 
 
 def ring(n: int, seed: int) -> np.ndarray:
-    """n points from an equal mixture of 8 Gaussians (std STD) on a circle of radius RADIUS."""
-    rng = np.random.default_rng(seed)
-    return (CENTRES[rng.integers(0, 8, n)] + rng.normal(0, STD, (n, 2))).astype(np.float32)
+    return gaussian_ring(n, modes=8, radius=2.0, std=STD, random_state=seed)[0]
 
 
 def covered_modes(samples: np.ndarray) -> int:
-    """Modes with at least 2% of the samples within 3 standard deviations of their centre."""
-    distance = np.linalg.norm(samples[:, None, :] - CENTRES[None], axis=2)
-    return int(((distance < 3 * STD).mean(axis=0) >= 0.02).sum())
+    return mode_coverage(samples, CENTRES, STD)
 
 
 def test_covered_modes_counts_what_the_issue_says():
-    assert covered_modes(ring(2000, 0)) == 8
+    x, y = gaussian_ring(2000, std=STD, random_state=0)
+    assert x.dtype == np.float32 and sorted(set(y.tolist())) == list(range(8))
+    np.testing.assert_allclose(np.linalg.norm(CENTRES, axis=1), 2.0)
+    assert covered_modes(x) == 8
+    assert covered_modes(x[y != 3]) == 7  # a collapsed generator misses modes
     one_mode = CENTRES[[0]] + np.zeros((100, 2))
     assert covered_modes(one_mode) == 1
     assert covered_modes(np.zeros((100, 2))) == 0  # the centre of the ring is no mode
+    assert mode_coverage(x, CENTRES, STD, share=0.2) == 0  # each mode holds about 1/8 < 20%
+    with pytest.raises(ShapeError, match=r"mode_coverage: expected samples \(N, D\) and cent"):
+        mode_coverage(x[:, :1], CENTRES, STD)
 
 
 def test_gan_covers_at_least_7_of_8_modes_on_the_ring():

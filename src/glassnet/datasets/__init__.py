@@ -48,6 +48,7 @@ Splitting and scaling:
     (the first 80% of the days to train) and fit the scaler on that part.
 """
 
+from glassnet.datasets.mixtures import gaussian_ring, ring_centres
 from glassnet.datasets.sequences import mnist1d, synthetic_time_series
 from glassnet.datasets.tabular import classification, digits, iris
 from glassnet.datasets.toy import blobs, circles, gates, moons, spirals, xor
@@ -58,9 +59,11 @@ __all__ = [
     "classification",
     "digits",
     "gates",
+    "gaussian_ring",
     "iris",
     "mnist1d",
     "moons",
+    "ring_centres",
     "spirals",
     "synthetic_time_series",
     "xor",

@@ -24,7 +24,7 @@ from glassnet.zoo.autoencoders import (
     dense_autoencoder,
 )
 from glassnet.zoo.cifar import cifar10_cnn
-from glassnet.zoo.gan import GAN, dense_gan
+from glassnet.zoo.gan import GAN, dense_gan, mode_coverage
 from glassnet.zoo.lenet import lenet5
 from glassnet.zoo.rbf import RBFNetwork
 from glassnet.zoo.reconstruction import anomaly_scores, reconstruction_error
@@ -62,6 +62,7 @@ __all__ = [
     "denoising_autoencoder",
     "dense_autoencoder",
     "dense_gan",
+    "mode_coverage",
     "dense_vae",
     "encode_trees",
     "kl_divergence",

@@ -17,7 +17,7 @@ import numpy as np
 
 from glassnet import backend, ops
 from glassnet._constraints import is_int
-from glassnet.errors import ConfigError, StateError
+from glassnet.errors import ConfigError, ShapeError, StateError
 from glassnet.layers import Dense, Input, LeakyReLU
 from glassnet.layers.base import Layer
 from glassnet.models import Sequential
@@ -25,7 +25,7 @@ from glassnet.models.compile_utils import CompiledMetrics
 from glassnet.models.model import Model
 from glassnet.tensor import Tensor, no_grad
 
-__all__ = ["GAN", "dense_gan"]
+__all__ = ["GAN", "dense_gan", "mode_coverage"]
 
 
 class GAN(Model):
@@ -177,6 +177,36 @@ class GAN(Model):
         rng = np.random.default_rng(seed) if seed is not None else (self._rng or backend.rng())
         z = rng.standard_normal((n, self.latent_dim)).astype(backend.floatx())
         return self.predict(z, batch_size=batch_size)
+
+
+def mode_coverage(samples: Any, centres: Any, std: float, share: float = 0.02) -> int:
+    """How many modes of a mixture the samples cover: a mode counts when at least ``share`` of
+    the samples lie within 3 standard deviations of its centre (the usual mode-collapse test
+    on ``glassnet.datasets.gaussian_ring``).
+
+    Args:
+        samples: (N, D) points, e.g. ``gan.generate(2000)``.
+        centres: (K, D) mode centres, e.g. ``glassnet.datasets.ring_centres()``.
+        std: the modes' standard deviation.
+        share: the fraction of samples a mode needs.
+
+    Raises:
+        ShapeError: if samples and centres are not 2-D with the same number of columns.
+
+    Example:
+        >>> from glassnet.datasets import gaussian_ring, ring_centres
+        >>> x, _ = gaussian_ring(2000, std=0.1, random_state=0)
+        >>> mode_coverage(x, ring_centres(), std=0.1), mode_coverage(x[:1], ring_centres(), 0.1)
+        (8, 1)
+    """
+    samples, centres = np.asarray(samples, np.float64), np.asarray(centres, np.float64)
+    if samples.ndim != 2 or centres.ndim != 2 or samples.shape[1] != centres.shape[1]:
+        raise ShapeError(
+            f"mode_coverage: expected samples (N, D) and centres (K, D), got {samples.shape} "
+            f"and {centres.shape}. Pass one row per point and per centre."
+        )
+    distance = np.linalg.norm(samples[:, None, :] - centres[None], axis=2)
+    return int(((distance < 3 * std).mean(axis=0) >= share).sum())
 
 
 def _step(optimizer: Any, loss: Tensor, params: list[Tensor], also_clear: Sequence = ()) -> None:
