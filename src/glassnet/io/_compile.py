@@ -85,9 +85,12 @@ def compile_config(model: Any) -> dict[str, Any] | None:
     """
     from glassnet import optimizers
 
-    if getattr(model, "optimizer", None) is None:
-        return None
-    loss, loss_weights, metrics = _compile_args(model)
+    if getattr(model, "optimizer", None) is None or not getattr(model, "_compile_saved", True):
+        return None  # why: _compile_saved False: a model (GAN) whose compile the file cannot hold
+    if getattr(model, "_own_loss", False):  # why: its train_step computes the loss (VAE)
+        loss = loss_weights = metrics = None
+    else:
+        loss, loss_weights, metrics = _compile_args(model)
     config = {
         "optimizer": optimizers.serialize(model.optimizer),
         "loss": _nested(loss, _loss_leaf),
@@ -149,7 +152,11 @@ def restore_compile(model: Any, config: Any, source: str) -> None:
             f"{source}: expected 'compile' with keys {sorted(_COMPILE_KEYS)}, got {got}."
         )
     try:
-        model.compile(**_rebuild(config))
+        args = _rebuild(config)
+        if getattr(model, "_own_loss", False):  # e.g. VAE.compile(optimizer): no loss to give
+            model.compile(args["optimizer"])
+        else:
+            model.compile(**args)
     except Exception as exc:  # why: any failure here is the file's: report it as such
         raise ModelFileError(f"{source}: cannot restore the compile config: {exc}") from exc
 

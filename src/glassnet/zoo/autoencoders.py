@@ -19,15 +19,17 @@ import numpy as np
 from glassnet._constraints import is_int
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.layers import Conv2D, Conv2DTranspose, Dense, Flatten, Input, Reshape
-from glassnet.layers.base import Layer
+from glassnet.layers.base import LAYERS, Layer
 from glassnet.layers.noise import GaussianNoise
 from glassnet.models import Sequential
 from glassnet.models.model import Model
 from glassnet.tensor import Tensor
+from glassnet.zoo._config import parts_config, rebuild_parts
 
 __all__ = ["Autoencoder", "conv_autoencoder", "dense_autoencoder", "denoising_autoencoder"]
 
 
+@LAYERS.register("Autoencoder")
 class Autoencoder(Model):
     """An encoder and a decoder trained to reproduce the input: ``decoder(encoder(x))``.
 
@@ -46,6 +48,9 @@ class Autoencoder(Model):
 
     Shape:
         Input: (N, ...).  Output: the decoder's output, normally the input's shape.
+
+    ``save`` / ``glassnet.load_model`` keep both halves (as nested configs), the weights, the
+    compile arguments and the optimizer state; the noise generator's state is not saved.
 
     Raises:
         TypeError: when the encoder or decoder is not a glassnet layer or model.
@@ -84,6 +89,16 @@ class Autoencoder(Model):
     @property
     def noise_stddev(self) -> float:
         return self.noise.stddev
+
+    _PARTS = ("encoder", "decoder")
+
+    def get_config(self) -> dict[str, Any]:
+        config = {**super().get_config(), **parts_config(self, self._PARTS)}
+        return {**config, "noise_stddev": self.noise.stddev, "seed": self.noise.seed}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Autoencoder:
+        return cls(**rebuild_parts(config, cls._PARTS))
 
     def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
         x = self.noise(inputs, training=training)

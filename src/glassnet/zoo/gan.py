@@ -19,15 +19,17 @@ from glassnet import backend, ops
 from glassnet._constraints import is_int
 from glassnet.errors import ConfigError, ShapeError, StateError
 from glassnet.layers import Dense, Input, LeakyReLU
-from glassnet.layers.base import Layer
+from glassnet.layers.base import LAYERS, Layer
 from glassnet.models import Sequential
 from glassnet.models.compile_utils import CompiledMetrics
 from glassnet.models.model import Model
 from glassnet.tensor import Tensor, no_grad
+from glassnet.zoo._config import parts_config, rebuild_parts
 
 __all__ = ["GAN", "dense_gan", "mode_coverage"]
 
 
+@LAYERS.register("GAN")
 class GAN(Model):
     """A generator and a discriminator trained against each other by ``fit``.
 
@@ -67,11 +69,17 @@ class GAN(Model):
         >>> gan.generate(5).shape
         (5, 2)
 
+    ``save`` / ``load_model`` keep the config and both networks' weights, but not the two
+    optimizers: call ``compile(d_optimizer=..., g_optimizer=...)`` again after loading (the
+    optimizers start afresh), and the code generator starts again from ``seed``.
+
     Reference:
         Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014 (section 3).
     """
 
     _targets_optional = True  # why: fit(x) alone; a GAN has no targets
+    _compile_saved = False  # why: a model file has one optimizer slot, a GAN two optimizers
+    _PARTS = ("generator", "discriminator")
 
     def __init__(
         self,
@@ -98,9 +106,18 @@ class GAN(Model):
                 )
         self.generator, self.discriminator = generator, discriminator
         self.latent_dim, self.d_steps = int(latent_dim), int(d_steps)
+        self.seed = seed
         self._rng = None if seed is None else np.random.default_rng(seed)
         self.d_optimizer: Any = None
         self.g_optimizer: Any = None
+
+    def get_config(self) -> dict[str, Any]:
+        config = {**super().get_config(), **parts_config(self, self._PARTS)}
+        return {**config, "latent_dim": self.latent_dim, "d_steps": self.d_steps, "seed": self.seed}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> GAN:
+        return cls(**rebuild_parts(config, cls._PARTS))
 
     def compile(self, d_optimizer: Any = "adam", g_optimizer: Any = "adam") -> None:
         """Choose the two optimizers (names, instances or config dicts, as ``compile``).
@@ -150,6 +167,8 @@ class GAN(Model):
         d_params = self.discriminator.trainable_weights
         g_params = self.generator.trainable_weights
         n = len(x)
+        if not self.built:  # why: fit never calls the model itself; save needs its input shape
+            self._build_once((n, self.latent_dim))
         for _ in range(self.d_steps):
             # Discriminator: real batch labelled 1, generated batch labelled 0. The fakes are
             # cut from G's graph (.detach()) so this backward pass stops at D.

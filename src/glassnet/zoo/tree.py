@@ -18,12 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import ops
+from glassnet import activations, ops
 from glassnet.errors import ShapeError, StateError
 from glassnet.layers import Dense
+from glassnet.layers.base import LAYERS
 from glassnet.layers.tree import TreeLSTM
 from glassnet.models import Model
 from glassnet.tensor import Tensor
+from glassnet.zoo._config import build_from_config, config_with_shape
 
 __all__ = [
     "BagOfWordsClassifier",
@@ -156,6 +158,30 @@ class TreeVocabulary:
         """Token ids of words (1 for words not in the vocabulary)."""
         return [self.index.get(w, 1) for w in words]
 
+    def get_config(self) -> dict[str, Any]:
+        """The vocabulary as plain JSON data (tokens in id order), e.g. to save next to a model."""
+        return {"min_count": self.min_count, "tokens": list(self.tokens), "fitted": self.fitted}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> TreeVocabulary:
+        """The vocabulary of ``get_config()``: the same id for every word.
+
+        Raises:
+            ValueError: unless 'tokens' lists distinct words after the three special tokens.
+        """
+        tokens = config.get("tokens")
+        if (not isinstance(tokens, list) or tokens[:3] != [PAD, UNK, NODE] or len(set(tokens))
+                != len(tokens) or not all(isinstance(t, str) for t in tokens)):  # fmt: skip
+            raise ValueError(
+                f"TreeVocabulary.from_config: expected 'tokens' as a list of distinct words "
+                f"starting with {[PAD, UNK, NODE]}, got {str(tokens)[:80]}. Pass the output of "
+                "get_config()."
+            )
+        vocab = cls(config.get("min_count", 1))
+        vocab.tokens, vocab.index = list(tokens), {t: i for i, t in enumerate(tokens)}
+        vocab.fitted = bool(config.get("fitted", True))
+        return vocab
+
 
 def _post_order(tree: Tree, vocab: TreeVocabulary, rows: list[list[int]]) -> int:
     """Append the rows of ``tree``'s nodes, children first; return the root's position."""
@@ -220,6 +246,7 @@ def encode_trees(
     return out
 
 
+@LAYERS.register("TreeClassifier")
 class TreeClassifier(Model):
     """A child-sum Tree-LSTM over each tree, then a Dense classifier on the root's state.
 
@@ -245,15 +272,33 @@ class TreeClassifier(Model):
 
     def __init__(self, vocabulary_size: int, classes: int, *, units: int = 32,
                  embedding_dim: int | None = None, classifier_activation: Any = "softmax",
-                 name: str = "tree_classifier") -> None:  # fmt: skip
-        super().__init__(name=name)
+                 name: str = "tree_classifier", **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(name=name, **kwargs)
         self.tree = TreeLSTM(units, vocabulary_size, embedding_dim, name=f"{name}_tree_lstm")
         self.head = Dense(classes, activation=classifier_activation, name=f"{name}_dense")
+
+    def build(self, input_shape: tuple) -> None:
+        self.tree._build_once(tuple(input_shape))
+        self.head._build_once((None, self.tree.units))
+        self.built = True
+
+    def get_config(self) -> dict[str, Any]:
+        return config_with_shape(self, {
+            **super().get_config(), "vocabulary_size": self.tree.input_dim,
+            "classes": self.head.units, "units": self.tree.units,
+            "embedding_dim": self.tree.embedding_dim,
+            "classifier_activation": activations.serialize(self.head.activation),
+        })  # fmt: skip
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> TreeClassifier:
+        return build_from_config(cls, config)
 
     def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
         return self.head(self.tree(inputs))
 
 
+@LAYERS.register("BagOfWordsClassifier")
 class BagOfWordsClassifier(Model):
     """The baseline that ignores structure: the mean of the words' vectors, then Dense layers.
 
@@ -275,13 +320,34 @@ class BagOfWordsClassifier(Model):
 
     def __init__(self, vocabulary_size: int, classes: int, *, embedding_dim: int = 32,
                  hidden: int | None = None, classifier_activation: Any = "softmax",
-                 name: str = "bag_of_words") -> None:  # fmt: skip
-        super().__init__(name=name)
+                 name: str = "bag_of_words", **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(name=name, **kwargs)
         from glassnet.layers import Embedding
 
         self.embedding = Embedding(vocabulary_size, embedding_dim, name=f"{name}_embedding")
         self.hidden = None if hidden is None else Dense(hidden, "tanh", name=f"{name}_hidden")
         self.head = Dense(classes, activation=classifier_activation, name=f"{name}_dense")
+
+    def build(self, input_shape: tuple) -> None:
+        self.embedding._build_once((None, input_shape[1]))
+        width = self.embedding.output_dim
+        if self.hidden is not None:
+            self.hidden._build_once((None, width))
+            width = self.hidden.units
+        self.head._build_once((None, width))
+        self.built = True
+
+    def get_config(self) -> dict[str, Any]:
+        return config_with_shape(self, {
+            **super().get_config(), "vocabulary_size": self.embedding.input_dim,
+            "classes": self.head.units, "embedding_dim": self.embedding.output_dim,
+            "hidden": None if self.hidden is None else self.hidden.units,
+            "classifier_activation": activations.serialize(self.head.activation),
+        })  # fmt: skip
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> BagOfWordsClassifier:
+        return build_from_config(cls, config)
 
     def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
         trees = inputs.data

@@ -108,6 +108,7 @@ def kl_divergence(z_mean: Any, z_log_var: Any) -> Tensor:
     return ops.sum(inner, axis=-1) * 0.5
 
 
+@LAYERS.register("VAE")
 class VAE(Autoencoder):
     """A variational autoencoder with its own ``train_step``.
 
@@ -140,9 +141,13 @@ class VAE(Autoencoder):
         >>> x = np.random.default_rng(0).random((32, 64), dtype=np.float32)
         >>> sorted(vae.fit(x, epochs=1, verbose=0).history)
         ['kl_loss', 'loss', 'reconstruction_loss']
+
+    ``save`` / ``load_model`` keep the config, weights, optimizer and its state (the loss is
+    the VAE's own); the sampling generator's state is not saved.
     """
 
     _targets_optional = True  # why: fit(x) alone, as Keras's VAE example
+    _own_loss = True  # why: a model file records the optimizer alone (compile takes no loss)
     _RECONSTRUCTIONS = {"binary_crossentropy": losses.binary_crossentropy,
                         "mse": losses.mean_squared_error}  # fmt: skip
 
@@ -169,6 +174,10 @@ class VAE(Autoencoder):
             )
         self.reconstruction, self.kl_weight = reconstruction, float(kl_weight)
         self.sampling = Sampling(seed=seed, name=f"{self.name}_sampling")
+
+    def get_config(self) -> dict[str, Any]:
+        config = {**super().get_config(), "seed": self.sampling.seed}
+        return {**config, "reconstruction": self.reconstruction, "kl_weight": self.kl_weight}
 
     def compile(self, optimizer: Any = "rmsprop", metrics: Sequence[Any] | None = None) -> None:
         """Choose the optimizer; the loss is the VAE's own (reconstruction + KL)."""
@@ -220,6 +229,8 @@ class VAE(Autoencoder):
 
     def train_step(self, x: Any, y: Any = None, sample_weight: Any = None) -> dict:
         """One update: ``fit`` calls this per batch. ``y`` (optional) is the target."""
+        if not self.built:  # why: fit never calls the model itself; save needs its input shape
+            self._build_once(np.shape(x))
         terms = self.compute_losses(x, x if y is None else y, sample_weight, training=True)
         params = self.trainable_weights
         for p in params:
