@@ -19,7 +19,7 @@ def test_autoencoders_gans_doc_examples_run(tmp_path, monkeypatch, capsys):
 
     monkeypatch.chdir(tmp_path)
     text = DOC.read_text()
-    namespace = run_doc("autoencoders_gans.md", blocks=5)
+    namespace = run_doc("autoencoders_gans.md", blocks=6)
     assert namespace["after"] <= 0.5 * namespace["before"]
     assert namespace["auc"] >= 0.75
     out = capsys.readouterr().out.splitlines()
