@@ -15,7 +15,8 @@ X = np.ones((2, 3), np.float32)
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: ops.sum(X, axis=(0, 1.5)), ShapeError, r"sum: expected integer axes, got \(0, 1.5\)\."),
+        (lambda: ops.sum(X, axis=(0, 1.5)), ShapeError, r"sum: expected integer axes, got \(0, 1.5\)\. Pass an int or"),
+        (lambda: ops.mean(X, axis=1.5), ShapeError, r"mean: expected integer axes, got 1.5\. Pass an int or a tuple"),
         (lambda: ops.sum(X, axis=(0, 0)), ShapeError, r"sum: expected distinct axes, got \(0, 0\)\."),
         (lambda: ops.softmax(X, axis=1.5), ShapeError, r"softmax: expected an integer axis, got 1.5\."),
         (lambda: ops.min(np.ones((0, 3))), ShapeError, r"min: expected a non-empty tensor, got shape \(0, 3\)\."),
@@ -72,3 +73,8 @@ def test_tensor_errors():
         r"Convert the data to a numeric NumPy array first\.",
     ):
         glassnet.tensor([[1.0, 2.0], [3.0]])
+
+
+def test_numpy_integer_axes_work_like_python_ints():
+    np.testing.assert_array_equal(ops.sum(X, axis=np.int64(1)).numpy(), [3.0, 3.0])
+    np.testing.assert_array_equal(ops.sum(X, axis=(np.int32(0),)).numpy(), [2.0, 2.0, 2.0])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from glassnet.errors import ShapeError
 from glassnet.tensor import Tensor, as_tensor
 
@@ -34,11 +36,15 @@ def normalize_axis(op: str, axis: Axis, ndim: int) -> tuple[int, ...] | None:
     """
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
     result = []
     for ax in axes:
-        if not isinstance(ax, int) or isinstance(ax, bool):
-            raise ShapeError(f"{op}: expected integer axes, got {axis!r}.")
+        if not isinstance(ax, (int, np.integer)) or isinstance(ax, (bool, np.bool_)):
+            raise ShapeError(
+                f"{op}: expected integer axes, got {axis!r}. Pass an int or a tuple of ints, "
+                "for example axis=1 or axis=(0, 1)."
+            )
+        ax = int(ax)
         if not -ndim <= ax < max(ndim, 1):
             raise ShapeError(
                 f"{op}: axis {ax} is out of range for a tensor of rank {ndim}. "
