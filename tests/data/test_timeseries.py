@@ -152,9 +152,20 @@ def test_bad_data_is_named():
         timeseries_dataset_from_array([[1, 2], [3]], None, sequence_length=1)
     with pytest.raises(TypeError, match="expected data as a numeric array, got dtype object"):
         timeseries_dataset_from_array(np.array([None, 1]), None, sequence_length=1)
+    with pytest.raises(TypeError, match="expected targets as an array, got ragged list"):
+        timeseries_dataset_from_array(np.arange(2), [[1, 2], [3]], sequence_length=1)
+    with pytest.raises(TypeError, match="expected targets as a numeric array, got dtype object"):
+        timeseries_dataset_from_array(np.arange(2), np.array([None, 1]), sequence_length=1)
     ds = timeseries_dataset_from_array(np.arange(5), None, sequence_length=2)
     with pytest.raises(TypeError, match="expected an int batch index, got 0.5"):
         ds[0.5]
+
+
+def test_no_full_window_without_targets_names_the_span():
+    with pytest.raises(ConfigError, match=r"no full window fits: a window spans 7 steps "
+                       r"\(\(sequence_length - 1\) \* sampling_rate \+ 1\), but steps 0 to 5 "
+                       r"give 6\. Use a shorter sequence_length or sampling_rate"):  # fmt: skip
+        timeseries_dataset_from_array(np.arange(6), None, sequence_length=4, sampling_rate=2)
 
 
 def test_make_windows_matches_the_hand_written_loop():
@@ -193,6 +204,10 @@ def test_make_windows_with_features_and_copies():
         ((np.zeros((5, 2, 2)), 2, 1), ShapeError,
          r"make_windows: expected a series of shape \(T,\) or \(T, F\), got \(5, 2, 2\)"),
         ((np.float64(3.0), 1, 1), ShapeError, r"make_windows: expected series with time on"),
+        (([[1, 2], [3]], 1, 1), TypeError, r"make_windows: expected series as an array, got "
+         r"ragged list"),
+        ((np.array([None, 1, 2]), 1, 1), TypeError,
+         r"make_windows: expected series as a numeric array, got dtype object"),
     ],
 )  # fmt: skip
 def test_make_windows_bad_arguments(args, error, match):

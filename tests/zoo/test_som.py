@@ -146,6 +146,10 @@ def test_som_one_by_one_topographic_error_is_nan_with_a_warning():
         ({"topology": "torus"}, r"'topology' argument of SelfOrganizingMap must be one of 're"),
         ({"neighborhood_function": "box"}, r"'neighborhood_function' argument .* one of 'gau"),
         ({"decay_function": "fast"}, r"'decay_function' argument of SelfOrganizingMap must"),
+        (
+            {"sigma_decay_function": "fast"},
+            r"'sigma_decay_function' argument of SelfOrganizingMap must be one of 'asymptotic_decay",
+        ),
         ({"input_dim": 0}, r"'input_dim' argument of SelfOrganizingMap must be None or a pos"),
         ({"initialization": "zeros"}, r"'initialization' argument .* one of 'pca', 'random'"),
     ],
@@ -173,3 +177,47 @@ def test_som_data_errors():
         som.labels_map(np.zeros((4, 2)), [0, 1])
     with pytest.raises(ConfigError, match=r"'scaling' argument of SelfOrganizingMap must be"):
         som.distance_map("max")
+
+
+def test_som_untrained_map_and_bad_samples_are_named():
+    som = SelfOrganizingMap(2, 2)
+    with pytest.raises(
+        StateError,
+        match=r"SelfOrganizingMap\.weights: expected a map with "
+        r"weights, got none yet\. Train it \(train/fit\) or give input_dim",
+    ):
+        _ = som.weights
+    with pytest.raises(
+        StateError,
+        match=r"SelfOrganizingMap\.update: expected a map with "
+        r"weights, got none yet",
+    ):
+        som.update(np.zeros(2), 0, 10)
+    with pytest.raises(
+        ShapeError,
+        match=r"SelfOrganizingMap\.pca_weights_init: "
+        r"expected numeric samples of shape \(N, F\) with N >= 1, got shape "
+        r"\(0, 2\) and dtype float64\. Pass a 2-D numeric array",
+    ):
+        som.pca_weights_init(np.zeros((0, 2)))
+    with pytest.raises(
+        ShapeError,
+        match=r"SelfOrganizingMap\.random_weights_init: "
+        r"expected numeric samples of shape \(N, F\) with N >= 1, got shape "
+        r"\(3,\) and dtype float64",
+    ):
+        som.random_weights_init(np.zeros(3))
+    som.fit(np.random.default_rng(0).normal(size=(10, 2)), 20)
+    with pytest.raises(
+        ShapeError,
+        match=r"SelfOrganizingMap\.winners: "
+        r"expected numeric samples of shape \(N, F\) with N >= 1, got shape "
+        r"\(2, 2\) and dtype <U1",
+    ):
+        som.winners(np.array([["a", "b"], ["c", "d"]]))
+    with pytest.raises(
+        ShapeError,
+        match=r"SelfOrganizingMap\.node_labels: expected one label "
+        r"per sample, got labels of shape \(2, 2\) for 4 samples\. Pass a 1-D",
+    ):
+        som.node_labels(np.zeros((4, 2)), np.zeros((2, 2)))

@@ -91,6 +91,8 @@ def test_encoding_errors():
         encode_trees([("good", ())], vocab)
     with pytest.raises(ValueError, match="without spaces or brackets"):
         encode_trees([("very good",)], vocab)
+    with pytest.raises(ShapeError, match="encode_trees: expected at least one tree, got none"):
+        encode_trees([], vocab)
 
 
 def test_schedule_groups_nodes_by_height_across_the_batch():
@@ -157,6 +159,15 @@ def test_tree_lstm_gradients_match_finite_differences_through_the_level_batches(
     assert glassnet.gradcheck(fn, x, kernel, rec, bias, atol=1e-7, rtol=1e-5)
 
 
+def test_schedule_error_says_how_trees_are_numbered():
+    with pytest.raises(ShapeError, match=r"tree_schedule: expected trees numbered children "
+                       r"first \(each child's position below its parent's, -1 for none, token 0 "
+                       r"only as padding after the nodes\), got .*\. "
+                       r"Encode trees with glassnet\.zoo\.encode_trees") as err:  # fmt: skip
+        tree_schedule(np.array([[[3, 1], [4, -1]]]))
+    assert "got a child at or after its parent." in str(err.value)
+
+
 def test_tree_lstm_layer_config_round_trip_shapes_and_errors():
     vocab = TreeVocabulary().fit([parse_tree(t) for t in TREES])
     x = encode_trees(TREES, vocab)
@@ -188,6 +199,26 @@ def test_negation_sentiment_pairs_share_their_words():
     assert phrase_sentiment(parse_tree("((not good) and bad)")) == 0
     with pytest.raises(ValueError, match="at least 2 adjectives and 1 negation"):
         negation_sentiment(4, adjectives=(1, 2))
+
+
+@pytest.mark.parametrize(
+    ("tree", "match"),
+    [("meh", r"phrase_sentiment: expected an adjective \(good, .*, sad\) at each leaf, got the "
+             r"word 'meh'\. Build phrases from the grammar's words"),
+     (("not", "meh"), r"phrase_sentiment: expected an adjective .* got the word 'meh'"),
+     (("very", "meh"), r"phrase_sentiment: expected an adjective .* got the word 'meh'"),
+     (("meh", "and", "good"), r"phrase_sentiment: expected an adjective .* got the word 'meh'"),
+     (("good", "or", "bad"), r"phrase_sentiment: expected a phrase of the grammar: an "
+      r"adjective, \(NEG phrase\) with NEG in .*; got \('good', 'or', 'bad'\)\. See the grammar"),
+     (("not", ("good", "bad")), r"phrase_sentiment: expected a phrase of the grammar: .*; got "
+      r"\('good', 'bad'\)"),
+     (("very", ("a",)), r"phrase_sentiment: expected a phrase of the grammar: .*; got \('a',\)"),
+     ((("x", "y"), "and", "good"), r"phrase_sentiment: expected a phrase of the grammar: .*; got "
+      r"\('x', 'y'\)")],
+)  # fmt: skip
+def test_phrase_sentiment_names_what_is_not_in_the_grammar(tree, match):
+    with pytest.raises(ValueError, match=match):
+        phrase_sentiment(tree)
 
 
 def test_tree_network_learns_nested_negation_where_bag_of_words_cannot():

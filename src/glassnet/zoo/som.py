@@ -292,7 +292,8 @@ class SelfOrganizingMap:
         if x.ndim != 2 or x.dtype.kind not in "biuf" or len(x) == 0:
             raise ShapeError(
                 f"SelfOrganizingMap.{who}: expected numeric samples of shape (N, F) with "
-                f"N >= 1, got shape {x.shape} and dtype {x.dtype}."
+                f"N >= 1, got shape {x.shape} and dtype {x.dtype}. Pass a 2-D numeric array, "
+                "one sample per row."
             )
         x = x.astype(np.float64)
         if not np.isfinite(x).all():
@@ -311,6 +312,7 @@ class SelfOrganizingMap:
         if labels.ndim != 1 or len(labels) != len(np.asarray(data)):
             raise ShapeError(
                 f"SelfOrganizingMap.{who}: expected one label per sample, got labels of "
-                f"shape {labels.shape} for {len(np.asarray(data))} samples."
+                f"shape {labels.shape} for {len(np.asarray(data))} samples. Pass a 1-D array "
+                "with the label of each row of data."
             )
         return labels

@@ -36,14 +36,21 @@ def phrase_sentiment(tree: Tree) -> int:
     if isinstance(tree, str):
         if tree in POSITIVE or tree in NEGATIVE:
             return int(tree in POSITIVE)
-        raise ValueError(f"phrase_sentiment: expected an adjective, got the word {tree!r}.")
+        raise ValueError(
+            f"phrase_sentiment: expected an adjective ({', '.join(POSITIVE + NEGATIVE)}) at "
+            f"each leaf, got the word {tree!r}. Build phrases from the grammar's words."
+        )
     if len(tree) == 2 and tree[0] in NEGATIONS:
         return 1 - phrase_sentiment(tree[1])
     if len(tree) == 2 and tree[0] in INTENSIFIERS:
         return phrase_sentiment(tree[1])
     if len(tree) == 3 and tree[1] == "and":
         return phrase_sentiment(tree[0]) & phrase_sentiment(tree[2])
-    raise ValueError(f"phrase_sentiment: {tree!r} is not a phrase of the grammar.")
+    raise ValueError(
+        "phrase_sentiment: expected a phrase of the grammar: an adjective, (NEG phrase) with NEG "
+        f"in {NEGATIONS}, (INT phrase) with INT in {INTENSIFIERS} or (phrase and phrase); got "
+        f"{tree!r}. See the grammar in glassnet.zoo.tree_data's docstring."
+    )
 
 
 def _structure(rng: np.random.Generator, adjectives: list[str], modifiers: list[str]) -> Tree:
