@@ -11,16 +11,15 @@ import glassnet
 from glassnet.errors import ShapeError, StateError
 from glassnet.layers import LAYERS
 from glassnet.layers.tree import TreeLSTM, child_sum_tree_lstm, tree_schedule
-from glassnet.zoo.tree import (
-    BagOfWordsClassifier,
-    TreeClassifier,
+from glassnet.zoo.tree import BagOfWordsClassifier, TreeClassifier
+from glassnet.zoo.tree_data import negation_sentiment, phrase_sentiment
+from glassnet.zoo.tree_input import (
     TreeVocabulary,
     _words,
     encode_trees,
     parse_tree,
     tree_to_string,
 )
-from glassnet.zoo.tree_data import negation_sentiment, phrase_sentiment
 
 TREES = ["(not (very good))", "bad", "(good and (not bad))", "(a (b c d) (e))", "(x)"]
 

@@ -1,6 +1,6 @@
 """``TreeLSTM``: a child-sum Tree-LSTM (Tai et al., 2015) over a batch of trees, level by level.
 
-Trees come as one integer array (made by ``glassnet.zoo.tree.encode_trees``):
+Trees come as one integer array (made by ``glassnet.zoo.tree_input.encode_trees``):
 
     trees[n, j, 0]  = token id of node j of tree n (0: padding, no node)
     trees[n, j, 1:] = positions of node j's children in the same tree (-1: no child)
@@ -220,7 +220,7 @@ class TreeLSTM(Layer):
         TypeError: for a float input (trees are integer ids and positions).
 
     Example:
-        >>> from glassnet.zoo.tree import TreeVocabulary, encode_trees
+        >>> from glassnet.zoo.tree_input import TreeVocabulary, encode_trees
         >>> vocab = TreeVocabulary().fit([("not", "good")])
         >>> x = encode_trees([("not", "good"), "good"], vocab)
         >>> TreeLSTM(8, input_dim=vocab.size)(x).shape

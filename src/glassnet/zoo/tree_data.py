@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.zoo.tree import Tree
+from glassnet.zoo.tree_input import Tree
 
 __all__ = ["NEGATIONS", "negation_sentiment", "phrase_sentiment"]
 
