@@ -50,3 +50,21 @@ def test_component_planes_one_panel_per_feature(trained, tmp_path):
     assert (tmp_path / "c.png").stat().st_size > 0
     with pytest.raises(ShapeError, match=r"plot_component_planes: expected 3 feature names, got 2"):
         plot_component_planes(som, ["a", "b"])
+
+
+def test_hexagonal_maps_are_drawn_as_hexagons_at_the_node_positions(trained):
+    _, x, y = trained
+    som = SelfOrganizingMap(5, 6, sigma=1.5, topology="hexagonal", random_seed=0).fit(x, 400)
+    ax = plot_u_matrix(som, x, y).axes[0]
+    cells, *markers = ax.collections
+    paths = cells.get_paths()
+    assert len(paths) == 5 * 6 and not ax.images
+    np.testing.assert_allclose(cells.get_array(), som.distance_map().ravel())
+    centre = paths[1].vertices[:6].mean(0)  # node (0, 1): half a step off its column's row
+    np.testing.assert_allclose(centre, som._position[1][::-1], atol=1e-9)
+    side = np.linalg.norm(paths[1].vertices[0] - paths[1].vertices[1])
+    assert side == pytest.approx(1 / np.sqrt(3))  # touching neighbours one unit apart
+    assert [m.get_offsets().shape[0] for m in markers] == [30, 30]
+    fig = plot_component_planes(som, ["a", "b", "c"])
+    panels = [a for a in fig.axes if a.get_title()]
+    np.testing.assert_allclose(panels[2].collections[0].get_array(), som.weights[:, :, 2].ravel())

@@ -15,6 +15,35 @@ from glassnet.plot._mpl import pyplot, save
 __all__ = ["plot_component_planes", "plot_u_matrix"]
 
 _MARKERS = "osD^v<>ph*"
+_HEX_RADIUS = 1 / np.sqrt(3)  # circumradius of a hexagon whose neighbours are 1 apart
+
+
+def _centres(som: Any) -> np.ndarray:
+    """(rows, cols, 2) plot coordinates (x, y) of every node: the grid itself on a rectangular
+    map, the node's position in the plane on a hexagonal one."""
+    position = np.asarray(som._position, dtype=float).reshape(som.rows, som.cols, 2)
+    return position[..., ::-1]  # (row, col) axes -> (x = col, y = row)
+
+
+def _draw_cells(ax: Any, som: Any, values: np.ndarray, cmap: str) -> Any:
+    """Colour each node by ``values`` (rows, cols): squares on a rectangular map, hexagons
+    on a hexagonal one (so neighbours look like neighbours); returns the mappable."""
+    if som.topology != "hexagonal":
+        return ax.imshow(values, cmap=cmap, origin="lower")
+    from matplotlib.collections import PolyCollection
+
+    angles = np.deg2rad(np.arange(0, 360, 60))  # a vertex pointing along x: flat top
+    corner = _HEX_RADIUS * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    centres = _centres(som).reshape(-1, 2)
+    cells = PolyCollection(centres[:, None, :] + corner[None], cmap=cmap, edgecolors="face")
+    cells.set_array(np.asarray(values, dtype=float).ravel())
+    ax.add_collection(cells)
+    low, high = centres.min(0) - 0.6, centres.max(0) + 0.6
+    ax.set_xlim(low[0], high[0])
+    ax.set_ylim(low[1], high[1])
+    ax.set_aspect("equal")
+    ax.set_xticks(_centres(som)[0, :, 0], [str(j) for j in range(som.cols)])  # column numbers
+    return cells
 
 
 def plot_u_matrix(
@@ -31,7 +60,7 @@ def plot_u_matrix(
     Each cell is a node, coloured by ``som.distance_map(scaling)`` (its distance to its
     neighbours' weights). With ``data`` and ``labels``, each sample is drawn as a marker of
     its label's colour on its best matching unit (jittered a little so piles show).
-    Nodes are drawn as squares on hexagonal maps too.
+    Nodes are squares on a rectangular map and hexagons on a hexagonal one.
 
     Args:
         som: a trained ``glassnet.zoo.SelfOrganizingMap``.
@@ -59,11 +88,12 @@ def plot_u_matrix(
     if labels is not None and (data is None or len(np.asarray(labels)) != len(data)):
         raise ShapeError("plot_u_matrix: expected data and one label per sample with labels.")
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 5))
-    image = ax.imshow(som.distance_map(scaling), cmap="bone_r", origin="lower")
+    image = _draw_cells(ax, som, som.distance_map(scaling), "bone_r")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="distance to neighbours")
     if data is not None:
-        where = som.winners(data).astype(float)
-        where += np.random.default_rng(0).uniform(-0.25, 0.25, where.shape)
+        best = som.winners(data)
+        where = _centres(som)[best[:, 0], best[:, 1]][:, ::-1]  # (y, x) per sample
+        where = where + np.random.default_rng(0).uniform(-0.25, 0.25, where.shape)
         names = np.zeros(len(where), int) if labels is None else np.asarray(labels)
         for k, name in enumerate(np.unique(names)):
             pick = names == name
@@ -122,7 +152,7 @@ def plot_component_planes(
         if i >= features:
             ax.axis("off")
             continue
-        image = ax.imshow(weights[:, :, i], cmap="coolwarm", origin="lower")
+        image = _draw_cells(ax, som, weights[:, :, i], "coolwarm")
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
         ax.set_title(str(names[i]))
         ax.set_xticks([])
