@@ -85,6 +85,22 @@ class Autoencoder(Model):
         self.noise = GaussianNoise(noise_stddev, seed=seed, name=f"{self.name}_noise")
         self.encoder = encoder
         self.decoder = decoder
+        if type(self)._build_in_init:
+            self._build_if_parts_built()
+
+    _build_in_init = True  # a subclass whose call needs more attributes builds at its end
+
+    def _build_if_parts_built(self) -> None:
+        """Build now when the encoder knows its input shape: callbacks such as
+        ``BackupAndRestore`` need the weights before fit's first step."""
+        shape = getattr(self.encoder, "_build_input_shape", None) or getattr(
+            self.encoder, "batch_input_shape", None
+        )
+        inputs = getattr(self.encoder, "inputs", None)  # a functional encoder
+        if shape is None and inputs is not None and len(inputs) == 1:
+            shape = inputs[0].shape
+        if self.encoder.built and self.decoder.built and shape is not None and not self.built:
+            self._build_once((1, *tuple(shape)[1:]))
 
     @property
     def noise_stddev(self) -> float:

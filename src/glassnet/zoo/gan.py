@@ -110,6 +110,8 @@ class GAN(Model):
         self._rng = None if seed is None else np.random.default_rng(seed)
         self.d_optimizer: Any = None
         self.g_optimizer: Any = None
+        if generator.built and discriminator.built:  # why: callbacks may need the weights
+            self._build_once((1, self.latent_dim))  # before fit's first step (BackupAndRestore)
 
     def get_config(self) -> dict[str, Any]:
         config = {**super().get_config(), **parts_config(self, self._PARTS)}

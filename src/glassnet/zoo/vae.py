@@ -147,6 +147,7 @@ class VAE(Autoencoder):
     """
 
     _targets_optional = True  # why: fit(x) alone, as Keras's VAE example
+    _build_in_init = False  # why: call needs self.sampling, made after Autoencoder.__init__
     _own_loss = True  # why: a model file records the optimizer alone (compile takes no loss)
     _RECONSTRUCTIONS = {"binary_crossentropy": losses.binary_crossentropy,
                         "mse": losses.mean_squared_error}  # fmt: skip
@@ -174,6 +175,7 @@ class VAE(Autoencoder):
             )
         self.reconstruction, self.kl_weight = reconstruction, float(kl_weight)
         self.sampling = Sampling(seed=seed, name=f"{self.name}_sampling")
+        self._build_if_parts_built()
 
     def get_config(self) -> dict[str, Any]:
         config = {**super().get_config(), "seed": self.sampling.seed}
