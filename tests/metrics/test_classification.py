@@ -7,6 +7,7 @@ import pytest
 
 from glassnet import metrics
 from glassnet.errors import ConfigError, ShapeError
+from glassnet.metrics import BinaryAccuracy, MeanMetricWrapper, binary_accuracy
 
 skm = pytest.importorskip("sklearn.metrics")
 
@@ -146,3 +147,20 @@ def test_accuracy_metric_errors():
         metrics.BinaryAccuracy(threshold=float("nan"))
     with pytest.raises(TypeError, match="expected y_pred to be numbers"):
         metrics.BinaryAccuracy().update_state([1], ["x"])
+
+
+@pytest.mark.parametrize("shape", [(7,), (7, 1), (7, 3), (7, 2, 3)])
+def test_binary_accuracy_counts_like_the_mean_of_its_per_sample_values(shape):
+    rng = np.random.default_rng(1)
+    fast, reference = (
+        BinaryAccuracy(threshold=0.3),
+        MeanMetricWrapper(binary_accuracy, threshold=0.3),
+    )
+    for _ in range(3):
+        y, p = rng.integers(0, 2, shape), rng.random(shape)
+        fast.update_state(y, p)
+        reference.update_state(y, p)
+    assert fast.count == reference.count
+    assert fast.result() == pytest.approx(reference.result(), rel=1e-12)
+    with pytest.raises(ShapeError, match=r"binary_accuracy: y_true has shape \(7, 4\) but y_pred"):
+        fast.update_state(np.ones((7, 4)), np.ones((7, 5)))
