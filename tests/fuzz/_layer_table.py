@@ -30,6 +30,12 @@ class _SelfAttention(L.MultiHeadAttention):
 LAYER_CASES: dict[str, Case] = {
     "Activation": (lambda: L.Activation("relu"), VEC, "single"),
     "Add": (L.Add, VEC, "multi"),
+    "AdditiveAttention": (lambda: L.AdditiveAttention(dropout=0.5, seed=0), SEQ, "multi"),
+    "Attention": (
+        lambda: L.Attention(use_scale=True, score_mode="concat", dropout=0.5, seed=0),
+        SEQ,
+        "multi",
+    ),
     "Average": (L.Average, VEC, "multi"),
     "AveragePooling1D": (L.AveragePooling1D, SEQ, "single"),
     "AveragePooling2D": (L.AveragePooling2D, IMG, "single"),

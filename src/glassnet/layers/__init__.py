@@ -2,6 +2,8 @@
 
 from glassnet.layers.activation_layers import ELU, LeakyReLU, Maxout, PReLU, ReLU, Softmax
 from glassnet.layers.attention import (
+    AdditiveAttention,
+    Attention,
     MultiHeadAttention,
     PositionEmbedding,
     SinusoidalPositionEncoding,
@@ -88,6 +90,8 @@ __all__ = [
     "RNN",
     "Activation",
     "Add",
+    "AdditiveAttention",
+    "Attention",
     "Average",
     "AveragePooling1D",
     "AveragePooling2D",
