@@ -19,6 +19,7 @@ from glassnet.layers.convolutional import (
 )
 from glassnet.layers.core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Reshape
 from glassnet.layers.depthwise import DepthwiseConv2D, SeparableConv2D, SeparableConvolution2D
+from glassnet.layers.group_normalization import GroupNormalization, UnitNormalization
 from glassnet.layers.merging import (
     Add,
     Average,
@@ -39,6 +40,7 @@ from glassnet.layers.merging import (
 )
 from glassnet.layers.noise import GaussianNoise
 from glassnet.layers.normalization import BatchNormalization, LayerNormalization
+from glassnet.layers.normalization_preprocessing import Normalization
 from glassnet.layers.pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -78,7 +80,15 @@ from glassnet.layers.recurrent import (
     SimpleRNNCell,
     TimeDistributed,
 )
+from glassnet.layers.regularization import (
+    ActivityRegularization,
+    GaussianDropout,
+    Identity,
+    SpatialDropout1D,
+    SpatialDropout2D,
+)
 from glassnet.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
+from glassnet.layers.reshaping_1d import Cropping1D, UpSampling1D
 from glassnet.layers.residual import ResidualBlock, ResidualConvBlock
 from glassnet.layers.tree import TreeLSTM
 
@@ -89,6 +99,7 @@ __all__ = [
     "LSTM",
     "RNN",
     "Activation",
+    "ActivityRegularization",
     "Add",
     "AdditiveAttention",
     "Attention",
@@ -105,6 +116,7 @@ __all__ = [
     "Conv2DTranspose",
     "Convolution1D",
     "Convolution2D",
+    "Cropping1D",
     "Cropping2D",
     "Dense",
     "DepthwiseConv2D",
@@ -113,6 +125,7 @@ __all__ = [
     "Embedding",
     "Flatten",
     "GRUCell",
+    "GaussianDropout",
     "GaussianNoise",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
@@ -122,6 +135,8 @@ __all__ = [
     "GlobalMaxPool2D",
     "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
+    "GroupNormalization",
+    "Identity",
     "Input",
     "InputLayer",
     "InputSpec",
@@ -139,6 +154,7 @@ __all__ = [
     "Minimum",
     "MultiHeadAttention",
     "Multiply",
+    "Normalization",
     "PReLU",
     "PositionEmbedding",
     "RBF",
@@ -157,10 +173,14 @@ __all__ = [
     "SimpleRNNCell",
     "SinusoidalPositionEncoding",
     "Softmax",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
     "Subtract",
     "TimeDistributed",
     "TokenAndPositionEmbedding",
     "TreeLSTM",
+    "UnitNormalization",
+    "UpSampling1D",
     "UpSampling2D",
     "ZeroPadding1D",
     "ZeroPadding2D",
