@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from glassnet import layers as L
-from glassnet import zoo
+from glassnet import ops, zoo
 
 Case = tuple[Callable[[], Any], tuple[int, ...], str]
 
@@ -68,6 +68,7 @@ LAYER_CASES: dict[str, Case] = {
     "InputLayer": (lambda: L.InputLayer(shape=VEC), VEC, "single"),
     "LSTM": (lambda: L.LSTM(3, return_sequences=True), SEQ, "single"),
     "LSTMCell": (lambda: L.LSTMCell(3), (2,), "cell"),
+    "Lambda": (lambda: L.Lambda(ops.tanh), VEC, "single"),
     "LayerNormalization": (L.LayerNormalization, VEC, "single"),
     "LeakyReLU": (L.LeakyReLU, VEC, "single"),
     "Masking": (L.Masking, SEQ, "single"),
@@ -80,6 +81,7 @@ LAYER_CASES: dict[str, Case] = {
     "Multiply": (L.Multiply, VEC, "multi"),
     "Normalization": (L.Normalization, VEC, "single"),
     "PReLU": (L.PReLU, VEC, "single"),
+    "Permute": (lambda: L.Permute((2, 1)), SEQ, "single"),
     "PositionEmbedding": (lambda: L.PositionEmbedding(8), SEQ, "single"),
     "RBF": (lambda: L.RBF(3), VEC, "single"),
     "RNN": (lambda: L.RNN(L.SimpleRNNCell(3)), SEQ, "single"),
@@ -88,6 +90,7 @@ LAYER_CASES: dict[str, Case] = {
     "RandomTranslation": (lambda: L.RandomTranslation(0.2, 0.2, seed=0), IMG, "train"),
     "RandomZoom": (lambda: L.RandomZoom(0.2, seed=0), IMG, "train"),
     "ReLU": (L.ReLU, VEC, "single"),
+    "RepeatVector": (lambda: L.RepeatVector(2), VEC, "single"),
     "Rescaling": (lambda: L.Rescaling(1 / 255), VEC, "single"),
     "ResidualBlock": (lambda: L.ResidualBlock(3), VEC, "single"),
     "ResidualConvBlock": (lambda: L.ResidualConvBlock(2, strides=2), IMG, "single"),

@@ -40,7 +40,8 @@ REQUIRED: dict[str, Any] = {
     "activation": "relu", "pieces": 2, "factor": 0.2, "height_factor": 0.2,
     "width_factor": 0.2, "scale": 0.5, "target_shape": (2, 2), "axes": 1,
     "num_heads": 2, "key_dim": 3, "intermediate_dim": 4, "sequence_length": 8,
-    "vocabulary_size": 10, "embedding_dim": 3,
+    "vocabulary_size": 10, "embedding_dim": 3, "n": 2, "dims": (2, 1),
+    "function": glassnet.ops.tanh,
 }  # fmt: skip
 
 _BASE_ARGUMENTS = ("name", "trainable", "dtype", "input_shape", "input_dim")

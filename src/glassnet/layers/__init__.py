@@ -20,6 +20,7 @@ from glassnet.layers.convolutional import (
 from glassnet.layers.core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Reshape
 from glassnet.layers.depthwise import DepthwiseConv2D, SeparableConv2D, SeparableConvolution2D
 from glassnet.layers.group_normalization import GroupNormalization, UnitNormalization
+from glassnet.layers.lambda_layer import Lambda
 from glassnet.layers.merging import (
     Add,
     Average,
@@ -87,7 +88,14 @@ from glassnet.layers.regularization import (
     SpatialDropout1D,
     SpatialDropout2D,
 )
-from glassnet.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
+from glassnet.layers.reshaping import (
+    Cropping2D,
+    Permute,
+    RepeatVector,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
 from glassnet.layers.reshaping_1d import Cropping1D, UpSampling1D
 from glassnet.layers.residual import ResidualBlock, ResidualConvBlock
 from glassnet.layers.tree import TreeLSTM
@@ -141,6 +149,7 @@ __all__ = [
     "InputLayer",
     "InputSpec",
     "LSTMCell",
+    "Lambda",
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
@@ -156,6 +165,7 @@ __all__ = [
     "Multiply",
     "Normalization",
     "PReLU",
+    "Permute",
     "PositionEmbedding",
     "RBF",
     "RandomFlip",
@@ -163,6 +173,7 @@ __all__ = [
     "RandomTranslation",
     "RandomZoom",
     "ReLU",
+    "RepeatVector",
     "Rescaling",
     "Reshape",
     "ResidualBlock",

@@ -1,20 +1,25 @@
-"""Spatial reshaping layers (Keras 3 names and defaults): ZeroPadding1D, ZeroPadding2D,
-UpSampling2D, Cropping2D. No weights; their gradients come from ``ops.pad``,
-``ops.upsampling2d`` and ``ops.getitem``.
+"""Reshaping layers (Keras 3 names and defaults): ZeroPadding1D, ZeroPadding2D,
+UpSampling2D, Cropping2D, RepeatVector, Permute. No weights; their gradients come from
+``ops.pad``, ``ops.upsampling2d``, ``ops.getitem``, ``ops.multiply`` and ``ops.transpose``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from glassnet import ops
 from glassnet._constraints import is_int
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.layers import _conv_args as args
+from glassnet.layers._checks import POSITIVE_INT, check_args
 from glassnet.layers.base import LAYERS, InputSpec, Layer, shape_text
 from glassnet.tensor import Tensor
 
-__all__ = ["Cropping2D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D"]
+__all__ = [
+    "Cropping2D", "Permute", "RepeatVector", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
+]  # fmt: skip
 
 
 def _pairs(cls: str, name: str, value: Any, rank: int) -> tuple[tuple[int, int], ...]:
@@ -206,3 +211,80 @@ class Cropping2D(Layer):
             "cropping": [list(p) for p in self.cropping],
             "data_format": self.data_format,
         }
+
+
+@LAYERS.register("RepeatVector")
+class RepeatVector(Layer):
+    """Repeats each input vector ``n`` times along a new time axis (for example to feed an
+    encoder's summary to every step of a decoder).
+
+    Args:
+        n: the number of repetitions.
+
+    Shape:
+        Input: (N, F).  Output: (N, n, F).
+
+    Example:
+        >>> RepeatVector(3)(np.ones((2, 4))).shape
+        (2, 3, 4)
+    """
+
+    _constraints = {"n": POSITIVE_INT}
+
+    def __init__(self, n: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.n = n
+        check_args(self)
+        self.n = int(n)
+        self.input_spec = InputSpec(ndim=2)
+
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
+        ones = Tensor(np.ones((1, self.n, 1), inputs.dtype))  # broadcast: backward sums the copies
+        return ops.multiply(ops.expand_dims(inputs, 1), ones)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return (input_shape[0], self.n, input_shape[1])
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "n": self.n}
+
+
+@LAYERS.register("Permute")
+class Permute(Layer):
+    """Reorders the axes of each sample (the batch axis stays first).
+
+    Args:
+        dims: a permutation of 1..k, the input axis that each output axis takes; axes count
+            from 1, as in Keras (0 is the batch axis).
+
+    Shape:
+        Input: (N, d1, ..., dk).  Output: (N, d[dims[0]], ..., d[dims[k-1]]).
+
+    Example:
+        >>> Permute((2, 1))(np.ones((2, 3, 4))).shape
+        (2, 4, 3)
+    """
+
+    def __init__(self, dims: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        items = list(dims) if isinstance(dims, (tuple, list)) else None
+        if (
+            not items
+            or not all(is_int(d) for d in items)
+            or sorted(items) != list(range(1, len(items) + 1))
+        ):
+            raise ConfigError(
+                f"The 'dims' argument of Permute must be a permutation of 1..k (axes count "
+                f"from 1; the batch axis 0 stays first), for example (2, 1). Got {dims!r}."
+            )
+        self.dims = tuple(int(d) for d in items)
+        self.input_spec = InputSpec(ndim=len(self.dims) + 1)
+
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
+        return ops.transpose(inputs, (0, *self.dims))
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return (input_shape[0], *(input_shape[d] for d in self.dims))
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "dims": list(self.dims)}
