@@ -134,6 +134,8 @@ def test_normalization_errors() -> None:
         Normalization(axis=0).adapt(DATA)
     with pytest.raises(ShapeError, match="expected 'mean' broadcastable to the kept"):
         Normalization(mean=[1.0, 2.0], variance=1.0)(np.ones((2, 3)))
+    with pytest.raises(ShapeError, match="expected 'variance' broadcastable to the kept"):
+        Normalization(mean=0.0, variance=[1.0, 2.0])(np.ones((2, 3)))
     with pytest.raises(StateError, match="expected a layer without fixed statistics to adapt"):
         Normalization(mean=0.0, variance=1.0).adapt(DATA)
     with pytest.raises(ShapeError, match="expected at least one sample to adapt on"):

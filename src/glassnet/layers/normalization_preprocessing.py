@@ -134,11 +134,6 @@ class Normalization(Layer):
     def build(self, input_shape: tuple) -> None:
         ndim = len(input_shape)
         kept = self._kept_axes(ndim)
-        if any(input_shape[a] is None for a in kept):
-            raise ShapeError(
-                f"Normalization '{self.name}': expected known sizes on the kept axes {kept}, "
-                f"got input shape {input_shape}. Give the input a fixed size on those axes."
-            )
         shape = tuple(input_shape[a] for a in kept)
         self._kept = kept
         self._broadcast_shape = tuple(input_shape[a] if a in kept else 1 for a in range(ndim))
