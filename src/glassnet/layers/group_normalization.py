@@ -57,7 +57,7 @@ class GroupNormalization(Layer):
     Example:
         >>> layer = GroupNormalization(groups=2)
         >>> layer(np.array([[1.0, 3.0, 5.0, 9.0]])).numpy()
-        array([[-0.9995...,  0.9995..., -0.9999...,  0.9999...]], dtype=float32)
+        array([[-0.9995...,  0.9995..., -0.9998...,  0.9998...]], dtype=float32)
 
     Reference:
         Wu and He, 2018, https://arxiv.org/abs/1803.08494
