@@ -93,7 +93,7 @@ def _set_layer(index, key, value):
     [
         (_set_layer(0, None, "os.system"), "Unknown layer 'os.system'"),
         (_set_layer(0, None, "builtins.eval"), "Unknown layer 'builtins.eval'"),
-        (_set_layer(1, None, "Lambda"), "Unknown layer 'Lambda'"),
+        (_set_layer(1, None, "Lambda"), "Lambda cannot be loaded from a config: glassnet model"),
         (_set_layer(1, None, "Dens"), "Unknown layer 'Dens'.*Did you mean 'Dense'"),
         (_set_layer(0, "activation", "os.system"), "Unknown activation 'os.system'"),
         (_set_layer(0, "kernel_initializer", {"class_name": "subprocess.Popen", "config": {}}),

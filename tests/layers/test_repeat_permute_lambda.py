@@ -116,3 +116,5 @@ def test_errors():
         Lambda(ops.tanh, output_shape="wide")
     with pytest.raises(ConfigError, match=r"Write the function as a custom layer \(subclass"):
         Lambda(ops.tanh).get_config()
+    with pytest.raises(ConfigError, match="Lambda cannot be loaded from a config: glassnet model"):
+        Lambda.from_config({"function": "os.system"})

@@ -77,6 +77,14 @@ class Lambda(Layer):
             return tuple(self.output_shape(tuple(input_shape)))
         return (input_shape[0], *self.output_shape)
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Lambda:
+        raise ConfigError(
+            "Lambda cannot be loaded from a config: glassnet model files never hold code, so a "
+            "file naming a Lambda layer was not written by glassnet. Rebuild the model in "
+            "Python and load its weights with model.load_weights(path)."
+        )
+
     def get_config(self) -> dict[str, Any]:
         name = getattr(self.function, "__name__", "function")
         raise ConfigError(
