@@ -3,9 +3,6 @@ a NumPy formula, Keras 3 itself (torch backend) with the same weights, masks and
 
 from __future__ import annotations
 
-import os
-import sys
-
 import numpy as np
 import pytest
 
@@ -13,6 +10,7 @@ import glassnet
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.layers import AdditiveAttention, Attention, Embedding, Input
 from glassnet.layers.recurrent.masking import get_mask
+from tests._keras import keras_on_torch
 from tests._oracle import check_layer
 
 RNG = np.random.default_rng(0)
@@ -111,13 +109,7 @@ def test_dropout_drops_returned_scores_with_seed():
     np.testing.assert_array_equal(again.numpy(), p.numpy())
 
 
-def _keras():
-    if "keras" not in sys.modules:
-        os.environ["KERAS_BACKEND"] = "torch"
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "torch":
-        pytest.skip("keras was imported with another backend")
-    return keras
+_keras = keras_on_torch
 
 
 KERAS_CASES = [

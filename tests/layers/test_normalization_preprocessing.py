@@ -5,9 +5,6 @@ PyTorch has no peer layer; the reference is Keras 3's ``keras.layers.Normalizati
 
 from __future__ import annotations
 
-import os
-import sys
-
 import numpy as np
 import pytest
 
@@ -16,6 +13,7 @@ from glassnet.data import PyDataset
 from glassnet.errors import ConfigError, ShapeError, StateError
 from glassnet.layers import Normalization
 from glassnet.layers.normalization_preprocessing import EPSILON
+from tests._keras import keras_on_torch
 from tests._oracle import check_layer
 
 RNG = np.random.default_rng(0)
@@ -24,13 +22,7 @@ DATA = (RNG.normal(size=(50, 3, 4)) * [1.0, 2.0, 3.0, 4.0] + [0.0, 1.0, -2.0, 5.
 )
 
 
-def _keras():
-    if "keras" not in sys.modules:
-        os.environ["KERAS_BACKEND"] = "torch"
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "torch":
-        pytest.skip("keras was imported with another backend")
-    return keras
+_keras = keras_on_torch
 
 
 @pytest.mark.parametrize("invert", [False, True])
