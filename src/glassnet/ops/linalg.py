@@ -148,17 +148,45 @@ def linear(x: Any, kernel: Any, bias: Any = None, activation: str | None = None)
         # NOTE: explicit row counts: reshape(-1, 0) fails when a size is 0 (empty features).
         rows = math.prod(y.shape[:-1])
         g2 = g.reshape(rows, kernel.shape[1])
-        grad_x = np.matmul(g, kernel.data.T) if x.requires_grad else None
-        grad_k = None
+        grad_x = grad_k = None
+        if x.requires_grad:
+            grad_x = _small_dot(g2, kernel.data.T).reshape(x.shape)
         if kernel.requires_grad:
-            grad_k = np.matmul(x.data.reshape(rows, kernel.shape[0]).T, g2)
+            grad_k = _small_dot(x.data.reshape(rows, kernel.shape[0]).T, g2)
         if bias is None:
             return grad_x, grad_k
-        grad_b = np.ones(g2.shape[0], dtype=g2.dtype) @ g2 if bias.requires_grad else None
+        grad_b = _ones(rows, g2.dtype) @ g2 if bias.requires_grad else None
         return grad_x, grad_k, grad_b
 
     parents = (x, kernel) if bias is None else (x, kernel, bias)
     return Tensor.from_op(y, parents, backward, "linear")
+
+
+_ONES: dict[tuple, np.ndarray] = {}
+
+
+def _ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of n ones (``ones @ g`` sums g's rows faster than ``g.sum(0)``),
+    kept for the next call with the same batch size instead of allocated each backward."""
+    key = (n, dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) >= 32:
+            _ONES.clear()
+        ones = _ONES[key] = np.ones(n, dtype=dtype)
+        ones.flags.writeable = False
+    return ones
+
+
+def _small_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for 2-D arrays: np.dot for small products, matmul for large ones.
+
+    For small ones np.dot's call is cheaper, and it hands a K = 1 product (a Dense(1) layer's
+    input gradient) to BLAS where matmul loops in C: 9.3 -> 2.5 us at 800 x 1 x 8. For large
+    ones np.dot was up to 3% slower."""
+    if a.shape[0] * a.shape[1] * b.shape[1] < 1 << 20:
+        return np.dot(a, b)
+    return np.matmul(a, b)
 
 
 def _fused_activation(activation: str | None) -> tuple:
