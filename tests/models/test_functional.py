@@ -281,3 +281,16 @@ def _iris():
     data = load_iris()
     x = (data.data - data.data.mean(0)) / data.data.std(0)
     return x.astype(np.float32), data.target
+
+
+def test_a_layer_whose_weights_need_an_unknown_axis_is_refused_and_left_unbuilt():
+    from glassnet.layers import BatchNormalization, LayerNormalization, Reshape
+
+    x = Input((None, 4))
+    for layer in (BatchNormalization(axis=1), LayerNormalization(axis=1), Reshape((4, 4))):
+        with pytest.raises(ShapeError, match=r"expected known sizes on the axes this layer dep"):
+            layer(x if not isinstance(layer, Reshape) else Input((None,)))
+        assert not layer.built  # not built for the probe's stand-in size
+    assert Dense(3)(x).shape == (None, None, 3)  # weights on the known last axis: fine
+    norm = BatchNormalization(axis=1)
+    assert norm(Input((5, 4))).shape == (None, 5, 4)  # the same layer on a known axis

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.errors import ShapeError
 from glassnet.tensor import Tensor, no_grad
 
 __all__ = ["KerasTensor", "Node", "any_symbolic", "map_structure", "symbolic_call"]
@@ -149,12 +150,18 @@ def _output_tensors(result: Any, layer: Any) -> tuple[list[Tensor], type | None]
 
 def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
     """Record ``layer(*args, **kwargs)`` on KerasTensors; return the output KerasTensor(s)."""
+    from glassnet.layers.base import _undo_builds_on_error
+
     node = Node(layer, args, kwargs)
-    first, structure = _output_tensors(_run_probe(layer, args, kwargs, _PROBE_SIZES[0]), layer)
     dynamic = any(d is None for kt in node.inputs for d in kt.shape[1:])
     second = None
-    if dynamic:
-        second, _ = _output_tensors(_run_probe(layer, args, kwargs, _PROBE_SIZES[1]), layer)
+    with _undo_builds_on_error():  # why: a refused call leaves the layer unbuilt
+        first, structure = _output_tensors(_run_probe(layer, args, kwargs, _PROBE_SIZES[0]), layer)
+        if dynamic:
+            try:
+                second, _ = _output_tensors(_run_probe(layer, args, kwargs, _PROBE_SIZES[1]), layer)
+            except ShapeError as err:
+                raise _unknown_axis_error(layer, node) from err
     batch_known = all(kt.shape[0] is not None for kt in node.inputs) and node.inputs
     for i, out in enumerate(first):
         shape: list[int | None] = list(out.shape)
@@ -170,6 +177,18 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
     if structure is None:
         return node.outputs[0]
     return structure(node.outputs)
+
+
+def _unknown_axis_error(layer: Any, node: Node) -> ShapeError:
+    """The layer works for one size of an unknown (None) axis but not another: its weights (or
+    its output shape) depend on that axis, whose size it first saw as the probe's."""
+    shapes = ", ".join(str(tuple(kt.shape)) for kt in node.inputs)
+    return ShapeError(
+        f"{type(layer).__name__} '{layer.name}': expected known sizes on the axes this layer "
+        f"depends on (for its weights or its output shape), got input shape {shapes} with an "
+        "unknown (None) axis there. Give that axis a size in Input(shape=...), or apply the "
+        "layer along a known axis."
+    )
 
 
 def input_node(layer: Any, shape: Sequence[int | None], dtype: Any) -> KerasTensor:
