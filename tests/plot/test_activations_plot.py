@@ -8,18 +8,11 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 
 from glassnet import activations  # noqa: E402
 from glassnet.errors import ConfigError  # noqa: E402
 from glassnet.plot import activation_curves, plot_activations  # noqa: E402
 from glassnet.tensor import tensor  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_every_builtin_activation_gets_a_panel_once(tmp_path):

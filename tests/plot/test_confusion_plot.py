@@ -14,12 +14,6 @@ from glassnet.errors import ConfigError, ShapeError  # noqa: E402
 from glassnet.plot import confusion_matrix, plot_confusion_matrix  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.mark.parametrize("normalize", [None, "true", "pred", "all"])
 def test_confusion_matrix_matches_sklearn(rng, normalize):
     metrics = pytest.importorskip("sklearn.metrics")

@@ -8,18 +8,11 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 
 import glassnet  # noqa: E402
 from glassnet import keras  # noqa: E402
 from glassnet.errors import ShapeError  # noqa: E402
 from glassnet.plot import decision_grid, plot_decision_boundary  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _grid_of(image):

@@ -8,19 +8,12 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 
 import glassnet  # noqa: E402
 from glassnet import keras  # noqa: E402
 from glassnet.plot import plot_layer_distributions  # noqa: E402
 
 statistics = pytest.importorskip("glassnet.inspect.statistics")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

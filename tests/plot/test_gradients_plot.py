@@ -8,18 +8,11 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 
 from glassnet.inspect import layer_statistics  # noqa: E402
 from glassnet.layers import Dense  # noqa: E402
 from glassnet.models import Sequential  # noqa: E402
 from glassnet.plot import plot_gradient_norms  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_lines_show_each_models_norms_on_a_log_axis(tmp_path):

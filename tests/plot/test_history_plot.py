@@ -8,7 +8,6 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 
 from glassnet import keras  # noqa: E402
 from glassnet.plot import plot_history  # noqa: E402
@@ -20,12 +19,6 @@ RECORDS = {
     "val_accuracy": [0.45, 0.6, 0.75, 0.7],
     "learning_rate": [0.1, 0.1, 0.01, 0.001],
 }
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _line(ax, label):

@@ -11,18 +11,11 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 
 from glassnet.errors import ShapeError  # noqa: E402
 from glassnet.plot import plot_image_grid  # noqa: E402
 
 NAMES = ["cat", "dog", "bird"]
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _titled(fig):

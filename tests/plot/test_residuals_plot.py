@@ -9,17 +9,10 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 pytest.importorskip("sklearn")
 
-import matplotlib.pyplot as plt  # noqa: E402
 
 from glassnet import keras  # noqa: E402
 from glassnet.errors import ShapeError  # noqa: E402
 from glassnet.plot import plot_residuals  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_panels_show_predictions_and_residuals(rng, tmp_path):

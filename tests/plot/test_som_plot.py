@@ -8,17 +8,10 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 
 from glassnet.errors import ShapeError  # noqa: E402
 from glassnet.plot import plot_component_planes, plot_u_matrix  # noqa: E402
 from glassnet.zoo import SelfOrganizingMap  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")
