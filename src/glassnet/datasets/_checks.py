@@ -1,4 +1,5 @@
-"""Argument checks, optional imports and seeding shared by every dataset function.
+"""Argument checks and seeding shared by every dataset function (optional imports:
+``glassnet._optional.require``).
 
 Each check raises ``ConfigError`` with glassnet's one message formula:
 ``<who>: expected <what>, got <actual>. <how to fix>.``
@@ -7,10 +8,8 @@ Each check raises ``ConfigError`` with glassnet's one message formula:
 from __future__ import annotations
 
 import difflib
-import importlib
 import numbers
 from collections.abc import Sequence
-from types import ModuleType
 
 import numpy as np
 
@@ -106,17 +105,6 @@ def resolve_seed(who: str, random_state: object) -> int:
 def make_rng(who: str, random_state: object) -> np.random.Generator:
     """Return a fresh NumPy generator for ``random_state`` (see ``resolve_seed``)."""
     return np.random.default_rng(resolve_seed(who, random_state))
-
-
-def require(who: str, module: str, pip_name: str) -> ModuleType:
-    """Import an optional dependency, or raise ImportError with the line that installs it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise ImportError(
-            f"{who}: expected the optional package '{pip_name}', but importing '{module}' "
-            f"failed ({exc}). Install it with: pip install {pip_name}"
-        ) from exc
 
 
 def as_features(x: np.ndarray) -> np.ndarray:

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from glassnet._optional import require
 from glassnet.datasets._checks import (
     as_features,
     as_labels,
     check_float,
     check_int,
     make_rng,
-    require,
     resolve_seed,
 )
 from glassnet.errors import ConfigError

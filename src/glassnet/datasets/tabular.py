@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from glassnet._optional import require
 from glassnet.datasets._checks import (
     as_features,
     as_labels,
     check_float,
     check_int,
-    require,
     resolve_seed,
 )
 from glassnet.errors import ConfigError

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from glassnet._optional import require
 from glassnet.datasets._checks import (
     as_features,
     as_labels,
@@ -17,7 +18,6 @@ from glassnet.datasets._checks import (
     check_float,
     check_int,
     make_rng,
-    require,
     resolve_seed,
 )
 

@@ -7,12 +7,11 @@ module level.
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 
+from glassnet._optional import require
 from glassnet.errors import ShapeError
 
 __all__ = ["class_ids_of_scores", "class_ids_of_targets", "is_model", "require", "resolve"]
@@ -21,17 +20,6 @@ __all__ = ["class_ids_of_scores", "class_ids_of_targets", "is_model", "require",
 def is_model(obj: Any) -> bool:
     """True for anything with a callable ``predict`` (a glassnet model, a scikit-learn one)."""
     return callable(getattr(obj, "predict", None))
-
-
-def require(who: str, module: str, pip_name: str) -> ModuleType:
-    """Import an optional dependency, or raise ImportError with the line that installs it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise ImportError(
-            f"{who}: expected the optional package '{pip_name}', but importing '{module}' "
-            f"failed ({exc}). Install it with: pip install {pip_name}"
-        ) from exc
 
 
 def resolve(who: str, first: Any, second: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
