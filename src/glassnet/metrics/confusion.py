@@ -20,6 +20,7 @@ import numpy as np
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.losses.base import EPSILON
 from glassnet.metrics.base import METRICS, Metric, as_array, prepare_pair
+from glassnet.ops.activation import _stable_sigmoid
 
 __all__ = ["AUC", "Precision", "Recall"]
 
@@ -134,7 +135,7 @@ class _ConfusionMetric(Metric):
         fn = (~predicted & labels).astype(np.float64) @ w
         return tp, fp, fn
 
-    def _result(self) -> float | np.ndarray:
+    def result(self) -> float | np.ndarray:
         value = _divide_no_nan(self.true_positives, self.true_positives + self.errors)
         return float(value[0]) if self._single else value
 
@@ -185,9 +186,6 @@ class Precision(_ConfusionMetric):
     def false_positives(self) -> np.ndarray:
         return self.errors
 
-    def result(self) -> float | np.ndarray:
-        return self._result()
-
 
 @METRICS.register("recall", "Recall")
 class Recall(_ConfusionMetric):
@@ -224,14 +222,6 @@ class Recall(_ConfusionMetric):
     @property
     def false_negatives(self) -> np.ndarray:
         return self.errors
-
-    def result(self) -> float | np.ndarray:
-        return self._result()
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 @METRICS.register("auc", "AUC")
@@ -341,7 +331,7 @@ class AUC(Metric):
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         t, p = prepare_pair(self.name, y_true, y_pred)
         labels = _binary_labels(self.name, t)
-        p = _sigmoid(p.astype(np.float64)) if self.from_logits else p.astype(np.float64)
+        p = _stable_sigmoid(p.astype(np.float64)) if self.from_logits else p.astype(np.float64)
         if not self.from_logits and p.size and (p.min() < 0 or p.max() > 1):
             raise ValueError(
                 f"{self.name}: expected y_pred of probabilities in [0, 1], got values in "
