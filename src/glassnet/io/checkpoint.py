@@ -38,6 +38,7 @@ from glassnet.io.model_file import (
     MAX_TENSOR_FILE_BYTES,
     OPTIMIZER,
     WEIGHTS,
+    ModelFiles,
     _tensor_member,
     _version,
 )
@@ -71,13 +72,10 @@ class TrainingState:
 
 
 @dataclasses.dataclass
-class _Files:
-    """The checked contents of a checkpoint (nothing applied yet)."""
+class _Files(ModelFiles):
+    """The checked contents of a checkpoint (nothing applied yet): a model file's, plus the
+    random generators' states."""
 
-    config: dict[str, Any]
-    weights: dict[str, np.ndarray]
-    weights_metadata: dict[str, str] | None
-    optimizer: dict[str, np.ndarray] | None
     generators: list[dict[str, Any]]
 
 
