@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import backend, ops
+from glassnet import backend, regularizers
 from glassnet._constraints import is_real
 from glassnet.errors import ConfigError
 from glassnet.layers import _conv_args as args
@@ -203,13 +203,9 @@ class ActivityRegularization(Layer):
         self.l1, self.l2 = float(l1), float(l2)
 
     def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
-        penalty = None
-        if self.l1:
-            penalty = self.l1 * ops.sum(ops.abs(inputs))
-        if self.l2:
-            square = self.l2 * ops.sum(inputs * inputs)
-            penalty = square if penalty is None else penalty + square
-        self._activity_losses = [] if penalty is None else [penalty]
+        # why: the same penalty as regularizers.L1L2; nothing is added when both factors are 0
+        active = self.l1 or self.l2
+        self._activity_losses = [regularizers.L1L2(self.l1, self.l2)(inputs)] if active else []
         return inputs
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
