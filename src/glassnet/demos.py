@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import glassnet
+from glassnet.data.timeseries import make_windows
 from glassnet.models.callbacks import Callback
 
 __all__ = ["DEMOS", "Demo", "ProgressBar", "moons_demo", "run_demo", "two_moons", "write_plots"]
@@ -128,8 +129,7 @@ def _mnist1d_data() -> DemoData:
 
 def _timeseries_data(window: int = 30) -> DemoData:
     _, values = glassnet.datasets.synthetic_time_series(1000)
-    windows = np.lib.stride_tricks.sliding_window_view(values, window + 1)
-    x, y = windows[:, :window, None], windows[:, window:]
+    x, y = make_windows(values, lookback=window, horizon=1)
     x_train, y_train, x_test, y_test = _split(x, y)  # by time: the last 20% is the future
     mean, std = float(y_train.mean()), float(y_train.std())
 
