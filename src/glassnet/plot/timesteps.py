@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -89,42 +90,60 @@ def plot_timestep_importance(
     options = {"baseline": baseline, "metric": metric, "per_feature": per_feature}
     importance = _importance(who, model_or_importance, x, y, options)
     steps = importance.shape[0]
-    sample = None if x is None else np.asarray(x, dtype=np.float64)[0]
-    if sample is not None:
-        sample = sample.reshape(len(sample), -1)
-        if len(sample) != steps:
-            raise ShapeError(
-                f"{who}: expected x with {steps} time steps (one per importance), got "
-                f"{len(sample)}."
-            )
+    sample = _first_window(who, x, steps)
     width = importance.shape[1] if importance.ndim == 2 else 1
     count = sample.shape[1] if sample is not None else width
     names = feature_names or [f"feature {f}" for f in range(count)]
-    total = importance if importance.ndim == 1 else importance.sum(axis=1)
-    order = np.argsort(total)[::-1][: max(0, int(top))]
-    order = order[total[order] >= 0.25 * total.max()] if total.max() > 0 else order[:0]
+    order = _top_steps(importance, top)
 
     rows = 1 if sample is None else 2
     fig, axes = plt.subplots(rows, 1, figsize=(11, 3.2 * rows), sharex=True, squeeze=False)
     if sample is not None:
         _draw_input(axes[0, 0], sample, order, names)
+    label = "importance" if y is None else "loss increase"
+    _draw_importance(fig, axes, importance, order, names, label)
+    save(fig, to_file)
+    return fig
+
+
+def _first_window(who: str, x: Any, steps: int) -> np.ndarray | None:
+    """The first input window as (steps, features), or None without ``x``."""
+    if x is None:
+        return None
+    sample = np.asarray(x, dtype=np.float64)[0]
+    sample = sample.reshape(len(sample), -1)
+    if len(sample) != steps:
+        raise ShapeError(
+            f"{who}: expected x with {steps} time steps (one per importance), got {len(sample)}."
+        )
+    return sample
+
+
+def _top_steps(importance: np.ndarray, top: int) -> np.ndarray:
+    """Up to ``top`` most important steps, each with at least a quarter of the largest."""
+    total = importance if importance.ndim == 1 else importance.sum(axis=1)
+    order = np.argsort(total)[::-1][: max(0, int(top))]
+    return order[total[order] >= 0.25 * total.max()] if total.max() > 0 else order[:0]
+
+
+def _draw_importance(fig: Any, axes: Any, importance: np.ndarray, order: np.ndarray,
+                     names: Sequence[str], label: str) -> None:  # fmt: skip
+    """Bars (one importance per step, the top steps red) or a step x feature heat map."""
+    steps = importance.shape[0]
     ax = axes[-1, 0]
     if importance.ndim == 1:
         colors = np.where(np.isin(np.arange(steps), order), "tab:red", "tab:blue")
         ax.bar(np.arange(steps), importance, color=colors)
         ax.axhline(0, color="black", linewidth=0.8)
-        ax.set_ylabel("importance" if y is None else "loss increase")
+        ax.set_ylabel(label)
     else:
+        width = importance.shape[1]
         image = ax.imshow(importance.T, aspect="auto", cmap="viridis",
                           extent=(-0.5, steps - 0.5, width - 0.5, -0.5))  # fmt: skip
         ax.set_yticks(range(width), names[:width])
-        fig.colorbar(
-            image, ax=list(axes[:, 0]), label="importance" if y is None else "loss increase"
-        )
+        fig.colorbar(image, ax=list(axes[:, 0]), label=label)
     ax.set_xlabel("time step (0 = oldest)")
     ax.set_title(f"Time-step importance; top steps: {', '.join(str(t) for t in order)}")
     if importance.ndim == 1:
         ax.grid(alpha=0.3, axis="y")
         fig.tight_layout()
-    save(fig, to_file)
-    return fig
