@@ -122,3 +122,7 @@ def test_token_and_position_embedding_config_and_errors():
         match=r"The 'embedding_dim' argument of TokenAndPositionEmbedding must be a positive int",
     ):
         TokenAndPositionEmbedding(5, 3, 0)
+
+
+def test_sinusoidal_encoding_through_the_layer_oracle():
+    check_layer(lambda **kw: SinusoidalPositionEncoding(**kw), (2, 4, 6), n_weights=0)
