@@ -12,6 +12,7 @@ import pytest
 import glassnet
 from glassnet import ops
 from glassnet.errors import ShapeError, StateError
+from glassnet.tensor import Tensor
 
 
 def test_tensor_float_lists_default_to_float32_arrays_keep_dtype():
@@ -72,6 +73,33 @@ def test_deep_graph_does_not_recurse():
         y = y * 1.0001
     y.sum().backward()
     np.testing.assert_allclose(x.grad, [1.0001**5000], rtol=1e-3)
+
+
+def test_a_node_runs_after_every_node_that_feeds_it_a_gradient():
+    # h feeds a short branch and a long one; its backward must wait for both, or the
+    # gradient of the long branch would reach x after h has already passed its own on.
+    x = glassnet.tensor([0.5, -1.5], requires_grad=True, dtype="float64")
+    h = x * x
+    long = h
+    for _ in range(20):
+        long = long * 1.01
+    (h + long).sum().backward()
+    np.testing.assert_allclose(x.grad, 2 * x.data * (1 + 1.01**20), rtol=1e-12)
+
+
+def test_backward_does_not_visit_a_node_that_gets_no_gradient():
+    x = glassnet.tensor([1.0, 2.0], requires_grad=True)
+    dead = x * 3
+    calls = []
+
+    def backward(grad):
+        calls.append("mark")
+        return (None,)  # nothing flows on to `dead` from here
+
+    marked = Tensor.from_op(dead.data.copy(), (dead,), backward, "mark")
+    (marked.sum() + (x * 2).sum()).backward()
+    np.testing.assert_allclose(x.grad, [2.0, 2.0])
+    assert calls == ["mark"] and dead._backward is not None  # dead's step never ran
 
 
 def test_graph_is_freed_unless_retained():

@@ -9,7 +9,11 @@ share. Three rules keep that walk simple and correct:
 - **Broadcasting is undone in exactly one place** (``_unbroadcast``): an op's backward returns
   gradients in the shape it naturally produces, and the walk sums them down to the parent's shape.
 - **The walk is iterative**, so a graph thousands of nodes deep does not hit Python's recursion
-  limit, and **deterministic**: parents are ordered tuples, never sets.
+  limit, and **deterministic**: every op result gets the next number of one counter when it is
+  made (``_seq``; its parents always exist before it, so they have smaller numbers), and the
+  walk always takes the waiting node with the largest number next (a heap, as PyTorch's engine
+  orders nodes by sequence number). So a node runs only after every node that feeds it a
+  gradient, and the walk visits only nodes that receive one.
 - **The graph is freed after ``backward()``** (closures dropped, saved arrays released) unless
   ``retain_graph=True``; a second walk through a freed graph is a ``StateError``.
 
@@ -23,6 +27,8 @@ Operators and methods (``x + y``, ``x @ w``, ``x.sum()``) are attached to ``Tens
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -36,6 +42,8 @@ __all__ = ["Tensor", "enable_grad", "is_grad_enabled", "no_grad", "tensor"]
 BackwardFn = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
 
 _grad_enabled = True
+#: Numbers op results in the order they are made: the backward walk's order (see above).
+_sequence = itertools.count(1)
 #: Set by ``glassnet.anomaly`` while anomaly mode is on: checks an op's output, wraps its backward.
 _anomaly_hook: Callable[[np.ndarray, tuple, BackwardFn, str], BackwardFn] | None = None
 
@@ -95,7 +103,9 @@ class Tensor:
     default dtype); ``Tensor(array)`` wraps an array without copying.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "_parents", "_backward", "_op", "_retain")
+    __slots__ = (
+        "data", "grad", "requires_grad", "name", "_parents", "_backward", "_op", "_retain", "_seq"
+    )
 
     # why: makes `ndarray + Tensor` call Tensor.__radd__ instead of NumPy looping over elements.
     __array_ufunc__ = None
@@ -115,6 +125,7 @@ class Tensor:
         self._backward: BackwardFn | None = None
         self._op = "leaf"
         self._retain = False
+        self._seq = 0
 
     @staticmethod
     def from_op(
@@ -136,6 +147,7 @@ class Tensor:
         out.requires_grad = False
         out._parents = ()
         out._backward = None
+        out._seq = next(_sequence)
         if _grad_enabled:
             for p in parents:  # why: a plain loop is cheaper than any() on this hot path
                 if p.requires_grad:
@@ -236,16 +248,19 @@ class Tensor:
         seed = self._seed_grad(grad)
         grads: dict[int, np.ndarray] = {id(self): seed}
         taken = {id(seed)}  # arrays that a .grad already holds (or the caller's seed)
-        for node in reversed(_topological_order(self, leaves=False)):
-            node_grad = grads.pop(id(node), None)
-            if node_grad is None:
-                continue
-            if node._backward is None:
-                node._accumulate(node_grad, taken)
+        waiting = [(-self._seq, id(self), self)]  # a heap: the newest node comes out first
+        while waiting:
+            node = heapq.heappop(waiting)[2]
+            node_grad = grads.pop(id(node))
+            backward_fn = node._backward
+            if backward_fn is None:
+                if node._parents is None:
+                    raise _freed_graph_error(node)
+                node._accumulate(node_grad, taken)  # the root itself is a leaf
                 continue
             if node._retain:
                 node._accumulate(node_grad, taken)
-            parent_grads = node._backward(node_grad)
+            parent_grads = backward_fn(node_grad)
             for parent, parent_grad in zip(node._parents, parent_grads):
                 if parent_grad is None or not parent.requires_grad:
                     continue
@@ -257,7 +272,11 @@ class Tensor:
                     continue
                 key = id(parent)
                 previous = grads.get(key)
-                grads[key] = parent_grad if previous is None else previous + parent_grad
+                if previous is None:
+                    grads[key] = parent_grad
+                    heapq.heappush(waiting, (-parent._seq, key, parent))
+                else:
+                    grads[key] = previous + parent_grad
             if not retain_graph:
                 node._backward = None
                 node._parents = None
@@ -292,11 +311,21 @@ class Tensor:
             self.grad = np.array(grad, dtype=self.data.dtype, copy=True)
 
 
-def _topological_order(root: Tensor, leaves: bool = True) -> list[Tensor]:
-    """Nodes that need a gradient, each after all of its parents (iterative post-order DFS).
+def next_sequence_number() -> int:
+    """The next number of the counter that orders op results (for code that copies a node)."""
+    return next(_sequence)
 
-    ``leaves=False`` leaves out the leaves other than the root: ``backward`` adds their
-    gradients as it meets them, which halves the walk when weights are most of the graph."""
+
+def _freed_graph_error(node: Tensor) -> StateError:
+    return StateError(
+        f"backward: expected a live graph, got one whose '{node._op}' step was freed by an "
+        "earlier backward(). Pass retain_graph=True to the first backward() to walk the graph "
+        "twice, or recompute the forward pass."
+    )
+
+
+def _topological_order(root: Tensor) -> list[Tensor]:
+    """Nodes that need a gradient, each after all of its parents (iterative post-order DFS)."""
     order: list[Tensor] = []
     visited: set[int] = set()
     stack: list[tuple[Tensor, bool]] = [(root, False)]
@@ -309,16 +338,10 @@ def _topological_order(root: Tensor, leaves: bool = True) -> list[Tensor]:
             continue
         visited.add(id(node))
         if node._parents is None:
-            raise StateError(
-                f"backward: expected a live graph, got one whose '{node._op}' step was freed by "
-                "an earlier backward(). Pass retain_graph=True to the first backward() to walk "
-                "the graph twice, or recompute the forward pass."
-            )
+            raise _freed_graph_error(node)
         stack.append((node, True))
         for parent in reversed(node._parents):
-            # why: a freed node (_parents None) is still visited, to raise the error above
-            wanted = leaves or parent._backward is not None or parent._parents is None
-            if wanted and parent.requires_grad and id(parent) not in visited:
+            if parent.requires_grad and id(parent) not in visited:
                 stack.append((parent, False))
     return order
 

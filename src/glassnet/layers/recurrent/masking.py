@@ -32,7 +32,7 @@ from glassnet import ops
 from glassnet.errors import ShapeError
 from glassnet.layers._checks import REAL, check_args
 from glassnet.layers.base import LAYERS, Layer
-from glassnet.tensor import Tensor
+from glassnet.tensor import Tensor, next_sequence_number
 
 __all__ = ["Masking", "attach_mask", "get_mask"]
 
@@ -57,6 +57,8 @@ def attach_mask(x: Tensor, mask: Any) -> Tensor:
     out = _MaskedTensor.__new__(_MaskedTensor)
     for slot in Tensor.__slots__:
         setattr(out, slot, getattr(x, slot))
+    if out._seq:  # why: a number of its own keeps the backward walk's order deterministic
+        out._seq = next_sequence_number()
     out._keras_mask = np.asarray(mask, dtype=bool)
     return out
 
