@@ -104,7 +104,15 @@ class Tensor:
     """
 
     __slots__ = (
-        "data", "grad", "requires_grad", "name", "_parents", "_backward", "_op", "_retain", "_seq"
+        "data",
+        "grad",
+        "requires_grad",
+        "name",
+        "_parents",
+        "_backward",
+        "_op",
+        "_retain",
+        "_seq",
     )
 
     # why: makes `ndarray + Tensor` call Tensor.__radd__ instead of NumPy looping over elements.

@@ -130,3 +130,38 @@ def test_sparse_categorical_crossentropy_from_logits_is_one_graph_node():
     x = glassnet.tensor([[0.3, 0.1], [0.8, -1.0]], requires_grad=True)
     loss = sparse_categorical_crossentropy(np.array([0, 1]), x, from_logits=True)
     assert [node._op for node in iter_graph(loss)] == ["leaf", "sparse_categorical_crossentropy"]
+
+
+# ---------------------------------------------------------------- the batch mean in the same node
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_bce_class_mean_is_one_node_and_matches_the_mean_of_per_sample_losses(
+    rng, from_logits, label_smoothing
+):
+    t, y = _inputs(rng, from_logits, np.float64)
+    loss = glassnet.losses.BinaryCrossentropy(from_logits, label_smoothing)
+    results = []
+    per_sample = lambda a, b: binary_crossentropy(a, b, from_logits, label_smoothing)  # noqa: E731
+    for reduce in (loss, lambda a, b: ops.mean(per_sample(a, b))):
+        yy = glassnet.tensor(y, requires_grad=True)
+        out = reduce(t, yy)
+        graph = [node._op for node in iter_graph(out)]
+        out.backward()
+        results.append((out.numpy(), yy.grad, graph))
+    (ours, ours_grad, graph), (ref, ref_grad, _) = results
+    assert ours.shape == () and graph == ["leaf", "binary_crossentropy"]
+    np.testing.assert_allclose(ours, ref, rtol=1e-12)
+    np.testing.assert_allclose(ours_grad, ref_grad, rtol=1e-12, atol=1e-15)
+
+
+def test_bce_class_mean_gradient_against_finite_differences(rng):
+    t, y = _inputs(rng, False, np.float64)
+    loss = glassnet.losses.BinaryCrossentropy()
+    assert glassnet.gradcheck(lambda b: loss(t, b), np.clip(y, 0.05, 0.95), atol=1e-7, rtol=1e-5)
+
+
+def test_bce_class_mean_of_an_empty_batch_is_zero():
+    y = glassnet.tensor(np.zeros((0, 1), np.float32), requires_grad=True)
+    out = glassnet.losses.BinaryCrossentropy()(np.zeros((0, 1)), y)
+    out.backward()
+    assert out.item() == 0.0 and y.grad.shape == (0, 1)

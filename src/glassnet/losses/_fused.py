@@ -16,9 +16,10 @@ from glassnet.tensor import Tensor
 
 
 def binary_crossentropy_mean(
-    t: Tensor, y_pred: Tensor, from_logits: bool, epsilon: float, axis: int
+    t: Tensor, y_pred: Tensor, from_logits: bool, epsilon: float, axis: int | None
 ) -> Tensor:
-    """Binary cross-entropy of targets ``t`` and predictions ``y_pred``, averaged over ``axis``.
+    """Binary cross-entropy of targets ``t`` and predictions ``y_pred``, averaged over ``axis``
+    (over every value when ``axis`` is None: the batch mean a ``Loss`` returns, as one node).
 
     Probabilities are clipped to ``[epsilon, 1 - epsilon]`` first, as Keras does; past the
     clip the gradient is 0 (bounds inclusive, as ``ops.clip``). Logits never overflow.
@@ -33,27 +34,40 @@ def binary_crossentropy_mean(
     and dL/dy_j = dL/dloss * dl_j/dy_j / F (the same for t).
 
     Shape:
-        t, y_pred: the same shape.  Output: that shape without ``axis`` (a non-negative int).
+        t, y_pred: the same shape.  Output: that shape without ``axis`` (a non-negative int),
+        or a scalar for ``axis=None`` (0 for an empty batch, as ``Loss`` reduces one).
     """
     x, target = y_pred.data, t.data
     if from_logits:
         terms = np.maximum(x, 0) - target * x + np.log1p(np.exp(-np.abs(x)))
+        p = None
     else:
-        p = np.clip(x, epsilon, 1.0 - epsilon)
-        terms = -(target * np.log(p) + (1.0 - target) * np.log(1.0 - p))
-    count = x.shape[axis]
+        # why: minimum/maximum are np.clip without its Python wrapper (a few us a call).
+        p = np.minimum(np.maximum(x, epsilon), 1.0 - epsilon)
+        q = 1.0 - p
+        terms = np.log(p)
+        terms *= target
+        log_q = np.log(q)
+        log_q *= 1.0 - target
+        terms += log_q
+        terms = np.negative(terms, out=terms)
+    count = (x.size or 1) if axis is None else x.shape[axis]
     # why: np.add.reduce / count is what ops.mean computes, so the values are the same.
     losses = np.asarray(np.add.reduce(terms, axis=axis) / count, dtype=x.dtype)
 
     def backward(grad):
-        g = np.expand_dims(grad, axis) / count
+        g = grad / count if axis is None else np.expand_dims(grad, axis) / count
         grad_t = grad_y = None
         if y_pred.requires_grad:
             if from_logits:
                 grad_y = g * (_stable_sigmoid(x) - target)
             else:
-                inside = (x >= epsilon) & (x <= 1.0 - epsilon)
-                grad_y = g * ((1.0 - target) / (1.0 - p) - target / p) * inside
+                grad_y = (1.0 - target) / q
+                grad_y -= target / p
+                grad_y *= g
+                inside = p == x  # clip changed nothing: eps <= x <= 1 - eps (NaN: False)
+                if not inside.all():  # why: multiplying by all-True would change nothing
+                    grad_y *= inside
         if t.requires_grad:
             grad_t = g * (-x if from_logits else np.log(1.0 - p) - np.log(p))
         return grad_t, grad_y

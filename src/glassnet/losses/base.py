@@ -49,6 +49,8 @@ LOSSES = Registry("loss", module="losses")
 EPSILON = 1e-7
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none")
+# Without sample weights, each of these is the plain mean of the losses.
+_PLAIN_MEANS = ("sum_over_batch_size", "mean", "mean_with_sample_weight")
 
 
 # ---------------------------------------------------------------- argument checks
@@ -314,6 +316,10 @@ class Loss:
         self.reduction = _check_reduction(type(self).__name__, reduction)
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
+        if sample_weight is None and self.reduction in _PLAIN_MEANS:
+            mean = self._batch_mean(y_true, y_pred)
+            if mean is not None:
+                return mean
         losses, mask = self._losses_and_mask(y_true, y_pred)
         return reduce_weighted_values(
             losses, sample_weight, self.reduction, mask=mask, who=self.name
@@ -328,6 +334,11 @@ class Loss:
 
     def _losses_and_mask(self, y_true: Any, y_pred: Any) -> tuple[Tensor, np.ndarray | None]:
         return as_tensor(self.call(y_true, y_pred)), None
+
+    def _batch_mean(self, y_true: Any, y_pred: Any) -> Tensor | None:
+        """The unweighted mean loss as one fused graph node, or None where the loss has none
+        (then ``__call__`` averages ``call``'s per-sample losses with ``ops.mean``)."""
+        return None
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this loss (JSON-friendly)."""

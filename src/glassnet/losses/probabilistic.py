@@ -111,13 +111,21 @@ def binary_crossentropy(
         >>> binary_crossentropy([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]).numpy().round(3)
         array([0.916, 0.714], dtype=float32)
     """
+    check_args("binary_crossentropy", from_logits=from_logits, label_smoothing=label_smoothing,
+               axis=axis)  # fmt: skip
+    return _binary_crossentropy(y_true, y_pred, from_logits, label_smoothing, axis, False)
+
+
+def _binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool, label_smoothing: float,
+                         axis: int, batch_mean: bool) -> Tensor:  # fmt: skip
+    """``binary_crossentropy`` after its argument checks; ``batch_mean=True`` also averages
+    over the samples in the same node (the ``Loss`` class's unweighted mean)."""
     who = "binary_crossentropy"
-    check_args(who, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
     y_true, y_pred = prepare_pair(who, y_true, y_pred)
     t = _smooth_binary(y_true, label_smoothing)
-    # why: one fused node instead of twelve (see losses/_fused.py); the same numbers.
     axis = class_axis(who, axis, y_pred.ndim)
-    return binary_crossentropy_mean(t, y_pred, from_logits, EPSILON, axis)
+    # why: one fused node instead of twelve (see losses/_fused.py); the same numbers.
+    return binary_crossentropy_mean(t, y_pred, from_logits, EPSILON, None if batch_mean else axis)
 
 
 def weighted_binary_crossentropy(
@@ -427,6 +435,10 @@ class BinaryCrossentropy(BuiltinLoss):
             label_smoothing=label_smoothing,
             axis=axis,
         )
+
+    def _batch_mean(self, y_true: Any, y_pred: Any) -> Tensor:
+        return _binary_crossentropy(y_true, y_pred, self.from_logits, self.label_smoothing,
+                                    self.axis, True)  # fmt: skip
 
 
 @LOSSES.register("weighted_binary_crossentropy", "WeightedBinaryCrossentropy")
