@@ -302,12 +302,14 @@ class Optimizer(SlotState):
         """
         indices, grads, missing = [], [], []
         for grad, param in grads_and_vars:
-            index = self._register(param)
+            index = self._index.get(id(param))
+            if index is None:
+                index = self._register(param)
             if grad is None:
                 missing.append(param.name or f"#{index}")
                 continue
             indices.append(index)
-            grads.append(grad)
+            grads.append(self._as_grad(index, grad))
         if not indices:
             raise ValueError(
                 f"{type(self).__name__}.apply_gradients: expected at least one gradient, got "
@@ -363,25 +365,29 @@ class Optimizer(SlotState):
                 f"{who}.step: expected gradients in param.grad, got None for all "
                 f"{len(self._params)} parameters. Call loss.backward() before step()."
             )
-        self._apply(indices, [self._params[i].grad for i in indices])
+        self._apply(indices, [self._as_grad(i, self._params[i].grad) for i in indices])
 
-    def _apply(self, indices: list[int], grads: list[Any]) -> None:
-        grads = [self._as_grad(i, g) for i, g in zip(indices, grads)]
+    def _apply(self, indices: list[int], grads: list[np.ndarray]) -> None:
+        """One step on the parameters at ``indices`` with their checked gradients."""
         grads = self._clip(grads)
         learning_rate = self.learning_rate
         self._before_update(self.iterations + 1)
+        params = self._params
+        decays = self._decays if self.weight_decay else None
         for index, grad in zip(indices, grads):
-            param = self._params[index]
-            if self._decays(param):
+            param = params[index]
+            if decays is not None and decays(param):
                 decay_weights(param.data, learning_rate, self.weight_decay)
             self.update_step(index, param.data, grad, learning_rate)
         self.iterations += 1
 
     def _as_grad(self, index: int, grad: Any) -> np.ndarray:
-        array = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
-        param = self._params[index]
+        if type(grad) is not np.ndarray:
+            grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+        array, tensor = grad, self._params[index]
+        param = tensor.data
         if array.shape != param.shape:
-            label = f"'{param.name}'" if param.name else f"#{index}"
+            label = f"'{tensor.name}'" if tensor.name else f"#{index}"
             raise ShapeError(
                 f"{type(self).__name__}: expected the gradient of parameter {label} to have "
                 f"shape {param.shape}, got {array.shape}. Pair each gradient with its own "
