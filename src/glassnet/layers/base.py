@@ -219,7 +219,7 @@ class Layer:
         x = self._as_input(inputs)
         if self.built:
             if self.input_spec is not None:
-                self.input_spec.check(self, x.shape)
+                self.input_spec.check(self, x.data.shape)
             return self.call(x, *args, training=training, **kwargs)
         if len(x.shape) == 1 and self.input_spec is not None:
             # why: a rank-1 input (N,) would reach build() as (None,): no feature axis at all.
@@ -263,9 +263,12 @@ class Layer:
         """
         if isinstance(inputs, Tensor):
             x = inputs
-            if x.dtype.kind in "iub" and not (self._integer_input and x.dtype.kind in "iu"):
+            dtype = x.data.dtype
+            if dtype == self.dtype:
+                pass  # why: the common case, checked first (this runs on every call)
+            elif dtype.kind in "iub" and not (self._integer_input and dtype.kind in "iu"):
                 x = Tensor(x.data.astype(self.dtype))  # integers carry no gradient
-            elif x.dtype.kind == "f" and x.dtype != self.dtype:
+            elif dtype.kind == "f":
                 # why: multiplying by a 1 of the layer's dtype casts and keeps the graph.
                 x = ops.multiply(Tensor(np.ones((), self.dtype)), x)
         else:
@@ -284,7 +287,7 @@ class Layer:
             if array.dtype.kind in "fb" or not self._integer_input:
                 array = array.astype(self.dtype, copy=False)
             x = Tensor(array)
-        if x.ndim == 0:
+        if not x.data.shape:
             raise ShapeError(
                 f"{_who(self)}: expected input with a batch axis (N, ...), got a scalar. Pass an "
                 "array of samples, for example np.array([[value]])."
@@ -333,6 +336,8 @@ class Layer:
     @property
     def losses(self) -> list[Tensor]:
         """Regularization terms: weight penalties and the last call's activity penalties."""
+        if not self._regularizers and not self._activity_losses:
+            return []  # why: the common case, asked once per layer every training step
         return [reg(w) for w, reg in self._regularizers] + list(self._activity_losses)
 
     def get_weights(self) -> list[np.ndarray]:

@@ -70,8 +70,10 @@ class Model(Layer):
     def trainable_weights(self) -> list[Tensor]:
         if not self.trainable:
             return []
-        own = [w for w, t in zip(self._weights, self._trainable_flags) if t]
-        return _unique([w for layer in self.layers for w in layer.trainable_weights] + own)
+        weights = [w for layer in self.layers for w in layer.trainable_weights]
+        if self._weights:
+            weights += [w for w, t in zip(self._weights, self._trainable_flags) if t]
+        return _unique(weights)
 
     @property
     def non_trainable_weights(self) -> list[Tensor]:
@@ -393,6 +395,9 @@ def _functional_twin(cls: type) -> type:
 
 
 def _unique(tensors: list[Tensor]) -> list[Tensor]:
+    """``tensors`` without repeats (a layer shared by two parts of a model), in order."""
+    if len({id(t) for t in tensors}) == len(tensors):
+        return tensors  # why: the usual case, found by one set instead of a loop
     seen: set[int] = set()
     out = []
     for t in tensors:

@@ -133,11 +133,14 @@ def linear(x: Any, kernel: Any, bias: Any = None, activation: str | None = None)
             wrong shape.
         ConfigError: for an activation that cannot be fused.
     """
-    x, kernel = pair(x, kernel)
-    bias = None if bias is None else as_tensor(bias, like=kernel)
+    if type(x) is not Tensor or type(kernel) is not Tensor:
+        x, kernel = pair(x, kernel)
+    if bias is not None and type(bias) is not Tensor:
+        bias = as_tensor(bias, like=kernel)
     forward, derivative = _fused_activation(activation)
-    _check_linear(x.shape, kernel.shape, None if bias is None else bias.shape)
-    y = np.matmul(x.data, kernel.data)
+    x_data, k_data = x.data, kernel.data
+    _check_linear(x_data.shape, k_data.shape, None if bias is None else bias.data.shape)
+    y = np.matmul(x_data, k_data)
     if bias is not None:
         y += bias.data
     if forward is not None:
@@ -146,13 +149,14 @@ def linear(x: Any, kernel: Any, bias: Any = None, activation: str | None = None)
     def backward(grad):
         g = grad if derivative is None else grad * derivative(y)
         # NOTE: explicit row counts: reshape(-1, 0) fails when a size is 0 (empty features).
-        rows = math.prod(y.shape[:-1])
-        g2 = g.reshape(rows, kernel.shape[1])
+        features, units = k_data.shape
+        rows = y.size // units if units else math.prod(y.shape[:-1])
+        g2 = g.reshape(rows, units)
         grad_x = grad_k = None
         if x.requires_grad:
-            grad_x = _small_dot(g2, kernel.data.T).reshape(x.shape)
+            grad_x = _small_dot(g2, k_data.T).reshape(x_data.shape)
         if kernel.requires_grad:
-            grad_k = _small_dot(x.data.reshape(rows, kernel.shape[0]).T, g2)
+            grad_k = _small_dot(x_data.reshape(rows, features).T, g2)
         if bias is None:
             return grad_x, grad_k
         grad_b = _ones(rows, g2.dtype) @ g2 if bias.requires_grad else None
