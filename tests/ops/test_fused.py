@@ -11,7 +11,9 @@ from tests.ops.specs_core import _composed_linear
 
 
 @pytest.mark.parametrize("activation", [None, "relu", "sigmoid", "tanh"])
-@pytest.mark.parametrize("x_shape", [(6, 3), (2, 4, 3)])
+# (800, 3) and (2, 150, 3): enough rows that the bias is added over repeated rows (_add_bias);
+# 257 rows: a count no repetition divides, so the plain add.
+@pytest.mark.parametrize("x_shape", [(6, 3), (2, 4, 3), (800, 3), (2, 150, 3), (257, 3)])
 def test_linear_matches_composed_reference(activation, x_shape):
     rng = np.random.default_rng(3)
     arrays = [rng.normal(size=x_shape), rng.normal(size=(3, 5)), rng.normal(size=(5,))]
