@@ -254,12 +254,13 @@ class Tensor:
                 "differentiate with glassnet.tensor(..., requires_grad=True)."
             )
         seed = self._seed_grad(grad)
-        grads: dict[int, np.ndarray] = {id(self): seed}
+        grads: dict[Tensor, np.ndarray] = {self: seed}  # keyed by identity (object.__hash__)
         taken = {id(seed)}  # arrays that a .grad already holds (or the caller's seed)
         waiting = [(-self._seq, id(self), self)]  # a heap: the newest node comes out first
+        pop, push = heapq.heappop, heapq.heappush
         while waiting:
-            node = heapq.heappop(waiting)[2]
-            node_grad = grads.pop(id(node))
+            node = pop(waiting)[2]
+            node_grad = grads.pop(node)
             backward_fn = node._backward
             if backward_fn is None:
                 if node._parents is None:
@@ -268,8 +269,7 @@ class Tensor:
                 continue
             if node._retain:
                 node._accumulate(node_grad, taken)
-            parent_grads = backward_fn(node_grad)
-            for parent, parent_grad in zip(node._parents, parent_grads):
+            for parent, parent_grad in zip(node._parents, backward_fn(node_grad)):
                 if parent_grad is None or not parent.requires_grad:
                     continue
                 data = parent.data
@@ -277,14 +277,11 @@ class Tensor:
                     parent_grad = _unbroadcast(parent_grad, data)
                 if parent._backward is None and parent._parents is not None:
                     parent._accumulate(parent_grad, taken)  # a leaf: nothing to pass on
-                    continue
-                key = id(parent)
-                previous = grads.get(key)
-                if previous is None:
-                    grads[key] = parent_grad
-                    heapq.heappush(waiting, (-parent._seq, key, parent))
+                elif parent in grads:
+                    grads[parent] = grads[parent] + parent_grad
                 else:
-                    grads[key] = previous + parent_grad
+                    grads[parent] = parent_grad
+                    push(waiting, (-parent._seq, id(parent), parent))
             if not retain_graph:
                 node._backward = None
                 node._parents = None
