@@ -103,10 +103,11 @@ def _tanh_(z: np.ndarray) -> np.ndarray:
     return np.tanh(z, out=z)
 
 
-# name -> (forward applied in place on a fresh array, derivative written from the output y)
+# name -> (forward applied in place on a fresh array, derivative written from the output y as
+# a fresh array of y's dtype: a float relu mask, which multiplies faster than a bool one)
 _FUSED_ACTIVATIONS = {
     "linear": (None, None),
-    "relu": (_relu_, lambda y: y > 0),
+    "relu": (_relu_, lambda y: (y > 0).astype(y.dtype)),
     "sigmoid": (_stable_sigmoid, lambda y: y * (1 - y)),
     "tanh": (_tanh_, lambda y: 1 - y * y),
 }
@@ -147,7 +148,11 @@ def linear(x: Any, kernel: Any, bias: Any = None, activation: str | None = None)
         y = forward(y)
 
     def backward(grad):
-        g = grad if derivative is None else grad * derivative(y)
+        if derivative is None:
+            g = grad
+        else:
+            g = derivative(y)
+            g *= grad
         # NOTE: explicit row counts: reshape(-1, 0) fails when a size is 0 (empty features).
         features, units = k_data.shape
         rows = y.size // units if units else math.prod(y.shape[:-1])
