@@ -40,7 +40,7 @@ def binary_crossentropy_mean(
     x, target = y_pred.data, t.data
     if from_logits:
         terms = np.maximum(x, 0) - target * x + np.log1p(np.exp(-np.abs(x)))
-        p = None
+        p, sign = None, 1
     else:
         # why: minimum/maximum are np.clip without its Python wrapper (a few us a call).
         p = np.minimum(np.maximum(x, epsilon), 1.0 - epsilon)
@@ -50,10 +50,12 @@ def binary_crossentropy_mean(
         log_q = np.log(q)
         log_q *= 1.0 - target
         terms += log_q
-        terms = np.negative(terms, out=terms)
+        # why: dividing the sum by -count negates it exactly, with no pass over the terms
+        # (an empty batch keeps +1: its mean is 0.0, not -0.0)
+        sign = -1 if x.size else 1
     count = (x.size or 1) if axis is None else x.shape[axis]
     # why: np.add.reduce / count is what ops.mean computes, so the values are the same.
-    losses = np.asarray(np.add.reduce(terms, axis=axis) / count, dtype=x.dtype)
+    losses = np.asarray(np.add.reduce(terms, axis=axis) / (sign * count), dtype=x.dtype)
 
     def backward(grad):
         g = grad / count if axis is None else np.expand_dims(grad, axis) / count

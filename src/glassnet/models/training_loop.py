@@ -137,6 +137,8 @@ def _scalar(value: Any) -> float:
 
 
 def _batch_len(x: Any) -> int:
+    if isinstance(x, np.ndarray):
+        return len(x)  # why: the usual single input, without building the leaves' names
     return len(da.leaves(x)[0][1])
 
 
