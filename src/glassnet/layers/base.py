@@ -334,6 +334,8 @@ class Layer:
     def trainable_weights(self) -> list[Tensor]:
         if not self.trainable:
             return []
+        if all(self._trainable_flags):  # why: the usual case, without a Python-level loop
+            return list(self._weights)
         return [w for w, t in zip(self._weights, self._trainable_flags) if t]
 
     @property
