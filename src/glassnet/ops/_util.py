@@ -66,3 +66,31 @@ def single_axis(op: str, axis: int, ndim: int) -> int:
             f"Use an axis in [{-ndim}, {ndim - 1}]."
         )
     return axis % ndim
+
+
+_CONSTANTS: dict[tuple, np.ndarray] = {}
+
+
+def constant(shape: tuple[int, ...], value: float, dtype: np.dtype) -> np.ndarray:
+    """A read-only array of ``shape`` filled with ``value``, kept for the next call with the
+    same arguments instead of allocated each time (at most 32 kept; small arrays only).
+
+    Two hot paths want one: ``ones @ g`` sums g's rows faster than ``g.sum(0)``, and
+    ``maximum(z, zeros)`` is about twice as fast as ``maximum(z, 0)``, for which NumPy has
+    no fast path with a scalar (1.0 against 2.0 us at 800 x 10)."""
+    key = (shape, value, np.dtype(dtype))
+    array = _CONSTANTS.get(key)
+    if array is None:
+        if len(_CONSTANTS) >= 32:
+            _CONSTANTS.clear()
+        array = _CONSTANTS[key] = np.full(shape, value, dtype=dtype)
+        array.flags.writeable = False
+    return array
+
+
+def relu_(z: np.ndarray) -> np.ndarray:
+    """``max(z, 0)`` in place. Arrays up to 64k values are compared with a kept array of
+    zeros (see ``constant``); larger ones, bound by memory speed, with the scalar."""
+    if z.size <= 1 << 16:
+        return np.maximum(z, constant(z.shape, 0.0, z.dtype), out=z)
+    return np.maximum(z, 0, out=z)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.errors import ConfigError, ShapeError
-from glassnet.ops._util import pair
+from glassnet.ops._util import constant, pair, relu_
 from glassnet.ops.activation import _stable_sigmoid
 from glassnet.tensor import Tensor, as_tensor
 
@@ -95,10 +95,6 @@ def _check_matmul(a_shape: tuple[int, ...], b_shape: tuple[int, ...]) -> None:
         ) from None
 
 
-def _relu_(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0, out=z)
-
-
 def _tanh_(z: np.ndarray) -> np.ndarray:
     return np.tanh(z, out=z)
 
@@ -107,7 +103,7 @@ def _tanh_(z: np.ndarray) -> np.ndarray:
 # a fresh array of y's dtype: a float relu mask, which multiplies faster than a bool one)
 _FUSED_ACTIVATIONS = {
     "linear": (None, None),
-    "relu": (_relu_, lambda y: (y > 0).astype(y.dtype)),
+    "relu": (relu_, lambda y: (y > 0).astype(y.dtype)),
     "sigmoid": (_stable_sigmoid, lambda y: y * (1 - y)),
     "tanh": (_tanh_, lambda y: 1 - y * y),
 }
@@ -164,27 +160,11 @@ def linear(x: Any, kernel: Any, bias: Any = None, activation: str | None = None)
             grad_k = _small_dot(x_data.reshape(rows, features).T, g2)
         if bias is None:
             return grad_x, grad_k
-        grad_b = _ones(rows, g2.dtype) @ g2 if bias.requires_grad else None
+        grad_b = constant((rows,), 1.0, g2.dtype) @ g2 if bias.requires_grad else None
         return grad_x, grad_k, grad_b
 
     parents = (x, kernel) if bias is None else (x, kernel, bias)
     return Tensor.from_op(y, parents, backward, "linear")
-
-
-_ONES: dict[tuple, np.ndarray] = {}
-
-
-def _ones(n: int, dtype: np.dtype) -> np.ndarray:
-    """A read-only vector of n ones (``ones @ g`` sums g's rows faster than ``g.sum(0)``),
-    kept for the next call with the same batch size instead of allocated each backward."""
-    key = (n, dtype)
-    ones = _ONES.get(key)
-    if ones is None:
-        if len(_ONES) >= 32:
-            _ONES.clear()
-        ones = _ONES[key] = np.ones(n, dtype=dtype)
-        ones.flags.writeable = False
-    return ones
 
 
 def _small_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
