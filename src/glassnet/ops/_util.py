@@ -78,7 +78,7 @@ def constant(shape: tuple[int, ...], value: float, dtype: np.dtype) -> np.ndarra
     Two hot paths want one: ``ones @ g`` sums g's rows faster than ``g.sum(0)``, and
     ``maximum(z, zeros)`` is about twice as fast as ``maximum(z, 0)``, for which NumPy has
     no fast path with a scalar (1.0 against 2.0 us at 800 x 10)."""
-    key = (shape, value, np.dtype(dtype))
+    key = (shape, value, dtype)
     array = _CONSTANTS.get(key)
     if array is None:
         if len(_CONSTANTS) >= 32:
@@ -89,8 +89,9 @@ def constant(shape: tuple[int, ...], value: float, dtype: np.dtype) -> np.ndarra
 
 
 def relu_(z: np.ndarray) -> np.ndarray:
-    """``max(z, 0)`` in place. Arrays up to 64k values are compared with a kept array of
-    zeros (see ``constant``); larger ones, bound by memory speed, with the scalar."""
-    if z.size <= 1 << 16:
+    """``max(z, 0)`` in place. Arrays of 256 to 64k values are compared with a kept array of
+    zeros (see ``constant``); smaller ones, where the look-up costs more than it saves, and
+    larger ones, bound by memory speed, with the scalar."""
+    if 256 <= z.size <= 1 << 16:
         return np.maximum(z, constant(z.shape, 0.0, z.dtype), out=z)
     return np.maximum(z, 0, out=z)
