@@ -165,3 +165,13 @@ def test_bce_class_mean_of_an_empty_batch_is_zero():
     out = glassnet.losses.BinaryCrossentropy()(np.zeros((0, 1)), y)
     out.backward()
     assert out.item() == 0.0 and not np.signbit(out.item()) and y.grad.shape == (0, 1)
+
+
+def test_a_subclass_that_overrides_call_keeps_its_own_losses():
+    class Doubled(glassnet.losses.BinaryCrossentropy):
+        def call(self, y_true, y_pred):
+            return super().call(y_true, y_pred) * 2.0
+
+    t, y = np.array([[0.0], [1.0]]), np.array([[0.3], [0.8]], np.float32)
+    plain = glassnet.losses.BinaryCrossentropy()(t, y).item()
+    assert Doubled()(t, y).item() == pytest.approx(2 * plain, rel=1e-6)

@@ -26,6 +26,8 @@ from glassnet.losses.base import (
     EPSILON,
     LOSSES,
     BuiltinLoss,
+    Loss,
+    LossFunctionWrapper,
     as_prediction,
     check_args,
     class_axis,
@@ -436,9 +438,19 @@ class BinaryCrossentropy(BuiltinLoss):
             axis=axis,
         )
 
-    def _batch_mean(self, y_true: Any, y_pred: Any) -> Tensor:
+    def _batch_mean(self, y_true: Any, y_pred: Any) -> Tensor | None:
+        if _overrides_per_sample_losses(self):
+            return None  # a subclass's own call() decides the losses: average those
         return _binary_crossentropy(y_true, y_pred, self.from_logits, self.label_smoothing,
                                     self.axis, True)  # fmt: skip
+
+
+def _overrides_per_sample_losses(loss: Loss) -> bool:
+    """Whether a subclass replaced how the per-sample losses are computed."""
+    cls = type(loss)
+    return cls.call is not LossFunctionWrapper.call or (
+        cls._losses_and_mask is not Loss._losses_and_mask
+    )
 
 
 @LOSSES.register("weighted_binary_crossentropy", "WeightedBinaryCrossentropy")
