@@ -209,14 +209,16 @@ class Layer:
 
         Extra positional and keyword arguments go to ``call`` unchanged (e.g. ``mask=``).
         """
-        if type(inputs) is Tensor and self.built and not args and not kwargs:
+        kind = type(inputs)
+        if (kind is Tensor or kind is np.ndarray) and self.built and not args and not kwargs:
             # why: the path of every layer in every training step: a built layer, one Tensor
-            # (a list means several inputs, a subclass may carry a mask: the general path).
-            data = inputs.data
+            # or array of its dtype (a list means several inputs, a Tensor subclass may carry
+            # a mask: the general path).
+            data = inputs.data if kind is Tensor else inputs
             if data.dtype == self.dtype and data.shape and not self._multi_input:
                 if self.input_spec is not None:
                     self.input_spec.check(self, data.shape)
-                return self.call(inputs, training=training)
+                return self.call(inputs if kind is Tensor else Tensor(data), training=training)
         plain = not args and not kwargs and isinstance(inputs, (Tensor, np.ndarray))
         if not plain and (any_symbolic(inputs) or any_symbolic(args) or any_symbolic(kwargs)):
             if training is not None:
