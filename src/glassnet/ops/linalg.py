@@ -134,7 +134,8 @@ def linear(x: Any, kernel: Any, bias: Any = None, activation: str | None = None)
         x, kernel = pair(x, kernel)
     if bias is not None and type(bias) is not Tensor:
         bias = as_tensor(bias, like=kernel)
-    forward, derivative = _fused_activation(activation)
+    fused = _FUSED_ACTIVATIONS.get("linear" if activation is None else activation)
+    forward, derivative = fused if fused is not None else _fused_activation(activation)
     x_data, k_data = x.data, kernel.data
     _check_linear(x_data.shape, k_data.shape, None if bias is None else bias.data.shape)
     y = np.matmul(x_data, k_data)

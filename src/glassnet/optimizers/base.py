@@ -309,7 +309,11 @@ class Optimizer(SlotState):
                 missing.append(param.name or f"#{index}")
                 continue
             indices.append(index)
-            grads.append(self._as_grad(index, grad))
+            data = param.data
+            if type(grad) is np.ndarray and grad.shape == data.shape and grad.dtype == data.dtype:
+                grads.append(grad)  # why: the usual case, checked here without a call
+            else:
+                grads.append(self._as_grad(index, grad))
         if not indices:
             raise ValueError(
                 f"{type(self).__name__}.apply_gradients: expected at least one gradient, got "
