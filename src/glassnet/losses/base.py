@@ -183,6 +183,11 @@ def prepare_pair(who: str, y_true: Any, y_pred: Any, *, min_rank: int = 1) -> tu
         ShapeError: if the shapes differ by more than the trailing-1 rule allows, or
             ``y_pred`` has fewer than ``min_rank`` axes.
     """
+    if type(y_pred) is Tensor and type(y_true) is Tensor:
+        p, t = y_pred.data, y_true.data
+        if p.dtype.kind == "f" and t.dtype == p.dtype and t.shape == p.shape and p.ndim >= 2:
+            if p.ndim >= min_rank:
+                return y_true, y_pred  # why: the usual case (fit's batches), nothing to align
     y_pred = as_prediction(who, y_pred)
     y_true = as_target(who, y_true, y_pred)
     if y_pred.ndim == 0:

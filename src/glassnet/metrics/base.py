@@ -53,6 +53,8 @@ def prepare_pair(who: str, y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.nda
         ShapeError: if the shapes differ by more than a trailing axis of size 1.
     """
     t, p = as_array(who, "y_true", y_true), as_array(who, "y_pred", y_pred)
+    if t.shape == p.shape and p.ndim >= 2:
+        return t, p  # why: the usual case (fit's batches), nothing to align
     true_shape, pred_shape = match_shapes(t.shape, p.shape)
     if true_shape != pred_shape or not pred_shape:
         raise mismatch_error(who, t.shape, p.shape)

@@ -133,6 +133,8 @@ class _Means:
 
 
 def _scalar(value: Any) -> float:
+    if type(value) is float:
+        return value  # why: what the built-in steps return, without a round trip through NumPy
     return float(value.data if isinstance(value, Tensor) else np.asarray(value))
 
 
