@@ -68,7 +68,9 @@ def binary_crossentropy_mean(
                 grad_y -= target / p
                 grad_y *= g
                 inside = p == x  # clip changed nothing: eps <= x <= 1 - eps (NaN: False)
-                if not inside.all():  # why: multiplying by all-True would change nothing
+                # why: multiplying by all-True would change nothing; logical_and.reduce is
+                # .all() without its Python wrapper
+                if not np.logical_and.reduce(inside, axis=None):
                     grad_y *= inside
         if t.requires_grad:
             grad_t = g * (-x if from_logits else np.log(1.0 - p) - np.log(p))
