@@ -11,19 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from glassnet import initializers, ops, regularizers
+from glassnet import ops
 from glassnet._constraints import is_int
 from glassnet.errors import ShapeError
 from glassnet.layers._checks import BOOL, INT, POSITIVE, check_args
 from glassnet.layers.base import LAYERS, InputSpec, Layer
-from glassnet.layers.normalization import _is_axes, _resolve_axis, _serialize_reg
+from glassnet.layers.normalization import CenterScale, _is_axes, _resolve_axis
 from glassnet.tensor import Tensor
 
 __all__ = ["GroupNormalization", "UnitNormalization"]
 
 
 @LAYERS.register("GroupNormalization")
-class GroupNormalization(Layer):
+class GroupNormalization(CenterScale, Layer):
     """Normalises each sample over groups of channels, independently of the batch.
 
     The channels on ``axis`` are split into ``groups`` consecutive groups; each group of each
@@ -89,10 +89,8 @@ class GroupNormalization(Layer):
         self.center, self.scale = center, scale
         check_args(self)
         self.groups, self.axis, self.epsilon = int(groups), int(axis), float(epsilon)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self._set_center_scale(center, scale, beta_initializer, gamma_initializer,
+                               beta_regularizer, gamma_regularizer)  # fmt: skip
         self.input_spec = InputSpec(min_ndim=2)
 
     def build(self, input_shape: tuple) -> None:
@@ -106,15 +104,7 @@ class GroupNormalization(Layer):
                 f"groups={groups}, got {channels} channels on axis {axis}. Pass groups that "
                 f"divide {channels} (e.g. 1 or {channels}), or -1 for one group per channel."
             )
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(
-                "gamma", (channels,), self.gamma_initializer, self.gamma_regularizer
-            )
-        if self.center:
-            self.beta = self.add_weight(
-                "beta", (channels,), self.beta_initializer, self.beta_regularizer
-            )
+        self._add_center_scale((channels,))
         self._axis, self._groups = axis, groups
         self._weight_shape = tuple(channels if a == axis else 1 for a in range(ndim))
         self.input_spec = InputSpec(ndim=ndim, axes={axis: channels})
@@ -145,12 +135,7 @@ class GroupNormalization(Layer):
             "groups": self.groups,
             "axis": self.axis,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": _serialize_reg(self.beta_regularizer),
-            "gamma_regularizer": _serialize_reg(self.gamma_regularizer),
+            **self._center_scale_config(),
         }
 
 

@@ -46,6 +46,43 @@ def _serialize_reg(reg: Any) -> Any:
     return None if reg is None else regularizers.serialize(reg)
 
 
+class CenterScale:
+    """The learned offset ``beta`` and factor ``gamma`` that the normalization layers share:
+    their constructor arguments, their weights and their config entries."""
+
+    def _set_center_scale(self, center: bool, scale: bool, beta_initializer: Any,
+                          gamma_initializer: Any, beta_regularizer: Any,
+                          gamma_regularizer: Any) -> None:  # fmt: skip
+        """Store the arguments (``center`` and ``scale`` already checked, as bools)."""
+        self.center, self.scale = bool(center), bool(scale)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+
+    def _add_center_scale(self, shape: tuple[int, ...]) -> None:
+        """Create ``gamma`` (if ``scale``) and ``beta`` (if ``center``) of ``shape``; None else."""
+        self.gamma = self.beta = None
+        if self.scale:
+            self.gamma = self.add_weight(  # type: ignore[attr-defined]
+                "gamma", shape, self.gamma_initializer, self.gamma_regularizer
+            )
+        if self.center:
+            self.beta = self.add_weight(  # type: ignore[attr-defined]
+                "beta", shape, self.beta_initializer, self.beta_regularizer
+            )
+
+    def _center_scale_config(self) -> dict[str, Any]:
+        return {
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "beta_regularizer": _serialize_reg(self.beta_regularizer),
+            "gamma_regularizer": _serialize_reg(self.gamma_regularizer),
+        }
+
+
 def _resolve_axis(layer: Layer, axis: int, ndim: int) -> int:
     """``axis`` as a non-negative axis of a rank-``ndim`` input, or a ShapeError."""
     if not -ndim <= axis < ndim or axis % ndim == 0:
@@ -75,7 +112,7 @@ def _affine_normalize(
 
 
 @LAYERS.register("BatchNormalization")
-class BatchNormalization(Layer):
+class BatchNormalization(CenterScale, Layer):
     """Normalises each feature with batch statistics in training, moving ones at inference.
 
     In training (``training=True`` and ``layer.trainable``), each feature (channel) is
@@ -155,27 +192,17 @@ class BatchNormalization(Layer):
         self.center, self.scale = center, scale
         check_args(self)
         self.axis, self.momentum, self.epsilon = int(axis), float(momentum), float(epsilon)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
+        self._set_center_scale(center, scale, beta_initializer, gamma_initializer,
+                               beta_regularizer, gamma_regularizer)  # fmt: skip
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
         self.input_spec = InputSpec(min_ndim=2)
 
     def build(self, input_shape: tuple) -> None:
         ndim = len(input_shape)
         axis = _resolve_axis(self, self.axis, ndim)
         channels = (input_shape[axis],)
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(
-                "gamma", channels, self.gamma_initializer, self.gamma_regularizer
-            )
-        if self.center:
-            self.beta = self.add_weight(
-                "beta", channels, self.beta_initializer, self.beta_regularizer
-            )
+        self._add_center_scale(channels)
         self.moving_mean = self.add_weight(
             "moving_mean", channels, self.moving_mean_initializer, trainable=False
         )
@@ -239,14 +266,9 @@ class BatchNormalization(Layer):
             "axis": self.axis,
             "momentum": self.momentum,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            **self._center_scale_config(),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
-            "beta_regularizer": _serialize_reg(self.beta_regularizer),
-            "gamma_regularizer": _serialize_reg(self.gamma_regularizer),
         }
 
 
@@ -261,7 +283,7 @@ def _is_axes(value: Any) -> bool:
 
 
 @LAYERS.register("LayerNormalization")
-class LayerNormalization(Layer):
+class LayerNormalization(CenterScale, Layer):
     """Normalises each sample over ``axis`` (the features), independently of the batch.
 
     The same in training and at inference. ``gamma`` and ``beta`` span the normalised axes, as
@@ -319,10 +341,8 @@ class LayerNormalization(Layer):
         check_args(self)
         self.axis = [int(a) for a in axis] if isinstance(axis, (list, tuple)) else int(axis)
         self.epsilon = float(epsilon)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self._set_center_scale(center, scale, beta_initializer, gamma_initializer,
+                               beta_regularizer, gamma_regularizer)  # fmt: skip
         self.input_spec = InputSpec(min_ndim=2)
 
     def build(self, input_shape: tuple) -> None:
@@ -330,13 +350,7 @@ class LayerNormalization(Layer):
         given = self.axis if isinstance(self.axis, list) else [self.axis]
         axes = sorted({_resolve_axis(self, a, ndim) for a in given})
         shape = tuple(input_shape[a] for a in axes)
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(
-                "gamma", shape, self.gamma_initializer, self.gamma_regularizer
-            )
-        if self.center:
-            self.beta = self.add_weight("beta", shape, self.beta_initializer, self.beta_regularizer)
+        self._add_center_scale(shape)
         self._axes = tuple(axes)
         trailing = axes == list(range(ndim - len(axes), ndim))
         self._broadcast_shape = None if trailing else tuple(
@@ -364,10 +378,5 @@ class LayerNormalization(Layer):
             **super().get_config(),
             "axis": self.axis,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": _serialize_reg(self.beta_regularizer),
-            "gamma_regularizer": _serialize_reg(self.gamma_regularizer),
+            **self._center_scale_config(),
         }
