@@ -139,6 +139,20 @@ class OneOf:
 
 
 @dataclasses.dataclass(frozen=True)
+class Choice:
+    """One of a fixed set of ``options`` (strings, ints or None), compared with ``==``."""
+
+    options: tuple
+
+    def accepts(self, value: Any) -> bool:
+        return value in self.options
+
+    @property
+    def description(self) -> str:
+        return "one of " + ", ".join(repr(o) for o in self.options)
+
+
+@dataclasses.dataclass(frozen=True)
 class IsCallable:
     """Any callable object (a learning-rate schedule)."""
 
@@ -160,3 +174,10 @@ def check_arguments(owner: str, constraints: Mapping[str, Constraint], **values:
             raise ConfigError(
                 f"The '{name}' argument of {owner} must be {rule.description}. Got {value!r}."
             )
+
+
+def one_of(owner: str, name: str, value: Any, options: Any) -> Any:
+    """``value`` when it is one of ``options``; else the ``ConfigError`` of ``check_arguments``:
+    "The '<name>' argument of <owner> must be one of 'a', 'b'. Got <value>."."""
+    check_arguments(owner, {name: Choice(tuple(options))}, **{name: value})
+    return value

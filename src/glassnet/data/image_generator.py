@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import backend
+from glassnet._constraints import one_of
 from glassnet.data.augment import apply_transforms, draw_transforms
 from glassnet.data.dataset import PyDataset
 from glassnet.errors import ConfigError, ShapeError, StateError
@@ -107,19 +108,21 @@ class ImageDataGenerator:
         self.height_shift_range = _shift("height_shift_range", height_shift_range)
         self.shear_range = _non_negative("shear_range", shear_range)
         self.zoom_range = _zoom(zoom_range)
-        self.fill_mode = _one_of("fill_mode", fill_mode, _FILL_MODES)
+        self.fill_mode = one_of("ImageDataGenerator", "fill_mode", fill_mode, _FILL_MODES)
         self.cval = float(cval)
         self.horizontal_flip = bool(horizontal_flip)
         self.vertical_flip = bool(vertical_flip)
         self.rescale = None if not rescale else float(rescale)
-        _one_of("data_format", data_format, (None, "channels_last"))
+        one_of("ImageDataGenerator", "data_format", data_format, (None, "channels_last"))
         if not 0 <= validation_split < 1:
             raise ConfigError(
                 "The 'validation_split' argument of ImageDataGenerator must be a float in "
                 f"[0, 1). Got {validation_split!r}."
             )
         self.validation_split = float(validation_split)
-        self.interpolation_order = _one_of("interpolation_order", interpolation_order, (0, 1))
+        self.interpolation_order = one_of(
+            "ImageDataGenerator", "interpolation_order", interpolation_order, (0, 1)
+        )
         self.dtype = np.dtype(dtype) if dtype is not None else backend.floatx()
         self.mean: np.ndarray | None = None
         self.std: np.ndarray | None = None
@@ -390,12 +393,3 @@ def _zoom(value: Any) -> tuple[float, float]:
         "The 'zoom_range' argument of ImageDataGenerator must be a float or a pair "
         f"[lower, upper]. Got {value!r}."
     )
-
-
-def _one_of(name: str, value: Any, options: tuple) -> Any:
-    if value not in options:
-        shown = ", ".join(repr(o) for o in options)
-        raise ConfigError(
-            f"The '{name}' argument of ImageDataGenerator must be one of {shown}. Got {value!r}."
-        )
-    return value

@@ -8,20 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._constraints import is_int, is_real
+from glassnet._constraints import is_int, is_real, one_of
 from glassnet.errors import ConfigError, ShapeError, StateError
 from glassnet.zoo import _som_grid as grid
 
 __all__ = ["SelfOrganizingMap"]
-
-
-def _choice(name: str, value: Any, options: Any) -> str:
-    if value not in options:
-        known = ", ".join(repr(o) for o in options)
-        raise ConfigError(
-            f"The '{name}' argument of SelfOrganizingMap must be one of {known}. Got {value!r}."
-        )
-    return value
 
 
 class SelfOrganizingMap:
@@ -115,15 +106,21 @@ class SelfOrganizingMap:
             )
         self.rows, self.cols, self.input_dim = int(rows), int(cols), input_dim
         self.sigma, self.learning_rate = float(sigma), float(learning_rate)
-        self.neighborhood_function = _choice(
-            "neighborhood_function", neighborhood_function, grid.NEIGHBORHOODS
+        self.neighborhood_function = one_of(
+            "SelfOrganizingMap", "neighborhood_function", neighborhood_function, grid.NEIGHBORHOODS
         )
-        self.decay_function = _choice("decay_function", decay_function, grid.LR_DECAYS)
-        self.sigma_decay_function = _choice(
-            "sigma_decay_function", sigma_decay_function, grid.SIGMA_DECAYS
+        self.decay_function = one_of(
+            "SelfOrganizingMap", "decay_function", decay_function, grid.LR_DECAYS
         )
-        self.topology = _choice("topology", topology, ("rectangular", "hexagonal"))
-        self.initialization = _choice("initialization", initialization, ("pca", "random", None))
+        self.sigma_decay_function = one_of(
+            "SelfOrganizingMap", "sigma_decay_function", sigma_decay_function, grid.SIGMA_DECAYS
+        )
+        self.topology = one_of(
+            "SelfOrganizingMap", "topology", topology, ("rectangular", "hexagonal")
+        )
+        self.initialization = one_of(
+            "SelfOrganizingMap", "initialization", initialization, ("pca", "random", None)
+        )
         self._rng = np.random.default_rng(random_seed)
         self._index, self._position = grid.grid_positions(self.rows, self.cols, self.topology)
         self._neighborhood = grid.NEIGHBORHOODS[self.neighborhood_function]
@@ -251,7 +248,7 @@ class SelfOrganizingMap:
         """The U-matrix (rows, cols): each node's summed (``'sum'``) or mean (``'mean'``)
         distance to its neighbours' weights, scaled so the largest is 1. High values mark
         borders between clusters."""
-        _choice("scaling", scaling, ("sum", "mean"))
+        one_of("SelfOrganizingMap", "scaling", scaling, ("sum", "mean"))
         return grid.u_matrix(self.weights, self._position, self.topology, scaling)
 
     def activation_response(self, data: Any) -> np.ndarray:
