@@ -12,7 +12,17 @@ from typing import Any
 from glassnet.layers.base import Layer
 from glassnet.layers.serialize import deserialize_layer, serialize_layer
 
-__all__ = ["build_from_config", "config_with_shape", "parts_config", "rebuild_parts"]
+__all__ = ["build_from_config", "check_parts", "config_with_shape", "parts_config", "rebuild_parts"]
+
+
+def check_parts(owner: str, **parts: Any) -> None:
+    """Raise a TypeError naming ``owner`` for a part that is not a glassnet layer or model."""
+    for what, part in parts.items():
+        if not isinstance(part, Layer):
+            raise TypeError(
+                f"{owner}: expected the {what} as a glassnet model or layer, got "
+                f"{type(part).__name__}. Build it with Sequential([...]) or Model(...)."
+            )
 
 
 def parts_config(model: Layer, names: tuple[str, ...]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from glassnet.layers.noise import GaussianNoise
 from glassnet.models import Sequential
 from glassnet.models.model import Model
 from glassnet.tensor import Tensor
-from glassnet.zoo._config import parts_config, rebuild_parts
+from glassnet.zoo._config import check_parts, parts_config, rebuild_parts
 
 __all__ = ["Autoencoder", "conv_autoencoder", "dense_autoencoder", "denoising_autoencoder"]
 
@@ -76,12 +76,7 @@ class Autoencoder(Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(name=name, **kwargs)
-        for what, part in (("encoder", encoder), ("decoder", decoder)):
-            if not isinstance(part, Layer):
-                raise TypeError(
-                    f"{type(self).__name__}: expected the {what} as a glassnet model or layer, "
-                    f"got {type(part).__name__}. Build it with Sequential([...]) or Model(...)."
-                )
+        check_parts(type(self).__name__, encoder=encoder, decoder=decoder)
         self.noise = GaussianNoise(noise_stddev, seed=seed, name=f"{self.name}_noise")
         self.encoder = encoder
         self.decoder = decoder

@@ -24,7 +24,7 @@ from glassnet.models import Sequential
 from glassnet.models.compile_utils import CompiledMetrics
 from glassnet.models.model import Model
 from glassnet.tensor import Tensor, no_grad
-from glassnet.zoo._config import parts_config, rebuild_parts
+from glassnet.zoo._config import check_parts, parts_config, rebuild_parts
 
 __all__ = ["GAN", "dense_gan", "mode_coverage"]
 
@@ -93,12 +93,7 @@ class GAN(Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(name=name, **kwargs)
-        for what, part in (("generator", generator), ("discriminator", discriminator)):
-            if not isinstance(part, Layer):
-                raise TypeError(
-                    f"GAN: expected the {what} as a glassnet model or layer, got "
-                    f"{type(part).__name__}. Build it with Sequential([...]) or Model(...)."
-                )
+        check_parts("GAN", generator=generator, discriminator=discriminator)
         for arg, value in (("latent_dim", latent_dim), ("d_steps", d_steps)):
             if not is_int(value) or value < 1:
                 raise ConfigError(
