@@ -24,12 +24,11 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 
-from glassnet import schedules
 from glassnet._constraints import (
     Constraint,
     Interval,
@@ -39,6 +38,7 @@ from glassnet._constraints import (
     check_arguments,
 )
 from glassnet.errors import ConfigError, ShapeError, StateError
+from glassnet.optimizers._config import OptimizerConfig
 from glassnet.optimizers._state import SlotState
 from glassnet.registry import Registry
 from glassnet.tensor import Tensor
@@ -58,14 +58,6 @@ LearningRate = float | Callable[[int], float]
 
 _POSITIVE = Interval(float, 0.0, None, closed="neither")
 _LEARNING_RATE = OneOf((_POSITIVE, IsCallable()), "a float > 0")
-# Keras config keys glassnet does not implement, with the only value accepted for each.
-_KERAS_ONLY = {
-    "use_ema": False,
-    "ema_momentum": 0.99,
-    "ema_overwrite_frequency": None,
-    "loss_scale_factor": None,
-    "gradient_accumulation_steps": None,
-}
 
 
 # ---------------------------------------------------------------------- stateless helpers
@@ -119,7 +111,7 @@ def decay_weights(param: np.ndarray, learning_rate: float, weight_decay: float) 
 
 
 # ---------------------------------------------------------------------- the base class
-class Optimizer(SlotState):
+class Optimizer(OptimizerConfig, SlotState):
     """Base class of glassnet's optimizers (Keras 3 names, defaults and update equations).
 
     Subclasses implement ``update_step(index, param, grad, learning_rate)``, which calls the
@@ -416,56 +408,6 @@ class Optimizer(SlotState):
     ) -> None:
         """Update ``param`` (the array of parameter ``index``) in place from ``grad``."""
         raise NotImplementedError(f"{type(self).__name__} must implement update_step().")
-
-    # ------------------------------------------------------------------ config
-    def get_config(self) -> dict[str, Any]:
-        """The constructor arguments, JSON-ready (a schedule as {"class_name", "config"}).
-
-        Raises:
-            TypeError: if the learning rate is a plain function rather than a schedule.
-        """
-        learning_rate: Any = self._learning_rate
-        if callable(learning_rate):
-            learning_rate = schedules.serialize(learning_rate)
-        return {**self._base_config(learning_rate), **self._hyper_config()}
-
-    def _base_config(self, learning_rate: Any) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "learning_rate": learning_rate,
-            "weight_decay": self.weight_decay,
-            "clipnorm": self.clipnorm,
-            "global_clipnorm": self.global_clipnorm,
-            "clipvalue": self.clipvalue,
-        }
-
-    def _hyper_config(self) -> dict[str, Any]:
-        """The algorithm's own arguments (beta_1, momentum, ...); subclasses extend this."""
-        return {}
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Optimizer:
-        """Create an optimizer from ``get_config()`` output (Keras 3 configs too).
-
-        Raises:
-            ConfigError: for a Keras-only option glassnet does not implement (EMA, ...).
-        """
-        config = dict(config)
-        for key, default in _KERAS_ONLY.items():
-            value = config.pop(key, default)
-            if value != default:
-                raise ConfigError(
-                    f"{cls.__name__}.from_config: expected {key}={default!r}, got {value!r}. "
-                    f"glassnet does not implement {key}; remove it from the config."
-                )
-        if isinstance(config.get("learning_rate"), Mapping):
-            config["learning_rate"] = schedules.deserialize(config["learning_rate"])
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        config = {**self._base_config(self._learning_rate), **self._hyper_config()}
-        args = ", ".join(f"{k}={v!r}" for k, v in config.items() if v is not None)
-        return f"{type(self).__name__}({args})"
 
 
 def _as_float(value: float | None) -> float | None:
