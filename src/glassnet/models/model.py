@@ -15,13 +15,14 @@ from glassnet.errors import ConfigError, StateError
 from glassnet.layers.base import Layer
 from glassnet.layers.graph import any_symbolic, map_structure
 from glassnet.models import data_adapter as da
+from glassnet.models._extras import ModelExtras
 from glassnet.models.callbacks import Callback, CallbackList, History, ProgbarLogger
 from glassnet.models.compile_utils import CompiledLoss, CompiledMetrics, flatten_outputs
 from glassnet.models.step_data import call_step, takes_data
 from glassnet.tensor import Tensor, no_grad
 
 
-class Model(Layer):
+class Model(ModelExtras, Layer):
     """A trainable stack or graph of layers.
 
     Three ways to make one, as in Keras: ``Model(inputs, outputs)`` over layers called on
@@ -311,44 +312,6 @@ class Model(Layer):
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
-
-    def summary(self, print_fn: Any = print) -> None:
-        """Print a Keras-style table of layers, output shapes and parameter counts."""
-        from glassnet.models.summary import summary_lines
-
-        for line in summary_lines(self):
-            print_fn(line)
-
-    # ------------------------------------------------------------------ saving, checking
-    # why: Keras puts save/load_weights on the model, but files (glassnet.io) and checks
-    # (glassnet.inspect) sit below models in DESIGN.md's layers. These methods are thin
-    # delegations that import on call, so no module of models imports them at load time.
-    def save(self, filepath: Any, overwrite: bool = True) -> None:
-        """Write config, weights and optimizer state to ``filepath`` (see ``glassnet.io``)."""
-        from glassnet import io
-
-        io.save_model(self, filepath, overwrite=overwrite)
-
-    def save_weights(self, filepath: Any, overwrite: bool = True) -> None:
-        """Write the weights alone to a safetensors file."""
-        from glassnet import io
-
-        io.save_weights(self, filepath, overwrite=overwrite)
-
-    def load_weights(self, filepath: Any) -> None:
-        """Set the weights from a file written by ``save_weights`` (or ``save``)."""
-        from glassnet import io
-
-        io.load_weights(self, filepath)
-
-    def check_gradients(self, x: Any, y: Any, **kwargs: Any) -> Any:
-        """Check the loss gradient of every weight against finite differences, in float64.
-
-        See ``glassnet.inspect.check_gradients`` for the options and the report it returns.
-        """
-        from glassnet.inspect.model_gradcheck import check_gradients
-
-        return check_gradients(self, x, y, **kwargs)
 
     def _make_callbacks(self, callbacks: Any, verbose: int, params: dict) -> CallbackList:
         self.history = History()
