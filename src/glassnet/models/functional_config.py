@@ -43,27 +43,6 @@ def rebuild(config: dict[str, Any]) -> tuple[Any, Any]:
         if isinstance(layer, InputLayer):
             produced[(layer.name, 0)] = [layer.output]
     calls = {name: 1 if isinstance(layer, InputLayer) else 0 for name, layer in layers.items()}
-
-    def decode(value: Any) -> Any:
-        if isinstance(value, dict) and set(value) == {"__tensor__"}:
-            ref = value["__tensor__"]
-            _require(
-                isinstance(ref, list) and len(ref) == 3 and isinstance(ref[0], str)
-                and all(isinstance(i, int) and not isinstance(i, bool) for i in ref[1:]),
-                f"a tensor reference must be [layer name, call index, output index], got {ref!r}.",
-            )  # fmt: skip
-            outputs = produced.get((ref[0], ref[1]))
-            _require(
-                outputs is not None and 0 <= ref[2] < len(outputs),
-                f"the reference {ref!r} points to a call that has not happened before it.",
-            )
-            return outputs[ref[2]]
-        if isinstance(value, list):
-            return [decode(v) for v in value]
-        if isinstance(value, dict):
-            return {k: decode(v) for k, v in value.items()}
-        return value
-
     for i, node in enumerate(config["nodes"]):
         _require(
             isinstance(node, dict) and {"layer", "args", "kwargs"} <= set(node),
@@ -71,7 +50,7 @@ def rebuild(config: dict[str, Any]) -> tuple[Any, Any]:
         )
         name = node["layer"]
         _require(name in layers, f"node {i} calls layer {name!r}, which is not in 'layers'.")
-        args, kwargs = decode(node["args"]), decode(node["kwargs"])
+        args, kwargs = _decode(node["args"], produced), _decode(node["kwargs"], produced)
         _require(
             isinstance(args, list) and isinstance(kwargs, dict),
             f"node {i}: expected 'args' as a list and 'kwargs' as a dict, got "
@@ -82,4 +61,27 @@ def rebuild(config: dict[str, Any]) -> tuple[Any, Any]:
             list(result) if isinstance(result, (list, tuple)) else [result]
         )
         calls[name] += 1
-    return decode(config["inputs"]), decode(config["outputs"])
+    return _decode(config["inputs"], produced), _decode(config["outputs"], produced)
+
+
+def _decode(value: Any, produced: dict[tuple[str, int], list[KerasTensor]]) -> Any:
+    """``value`` with every ``{"__tensor__": [layer, call, output]}`` replaced by the
+    KerasTensor that call produced (lists and dicts are walked)."""
+    if isinstance(value, dict) and set(value) == {"__tensor__"}:
+        ref = value["__tensor__"]
+        _require(
+            isinstance(ref, list) and len(ref) == 3 and isinstance(ref[0], str)
+            and all(isinstance(i, int) and not isinstance(i, bool) for i in ref[1:]),
+            f"a tensor reference must be [layer name, call index, output index], got {ref!r}.",
+        )  # fmt: skip
+        outputs = produced.get((ref[0], ref[1]))
+        _require(
+            outputs is not None and 0 <= ref[2] < len(outputs),
+            f"the reference {ref!r} points to a call that has not happened before it.",
+        )
+        return outputs[ref[2]]
+    if isinstance(value, list):
+        return [_decode(v, produced) for v in value]
+    if isinstance(value, dict):
+        return {k: _decode(v, produced) for k, v in value.items()}
+    return value
