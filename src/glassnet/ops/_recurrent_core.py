@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.errors import ConfigError, ShapeError
+from glassnet.ops.activation import _relu_slope, _sigmoid_slope, _tanh_slope
 from glassnet.tensor import Tensor, as_tensor
 
 
@@ -54,24 +55,6 @@ def _relu_(x: np.ndarray, out: np.ndarray) -> np.ndarray:
 def _linear_(x: np.ndarray, out: np.ndarray) -> np.ndarray:
     if out is not x:
         out[...] = x
-    return out
-
-
-def _tanh_slope(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    out = np.multiply(y, y, out=out)
-    return np.subtract(1, out, out=out)
-
-
-def _sigmoid_slope(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    out = np.subtract(1, y, out=out)
-    out *= y
-    return out
-
-
-def _relu_slope(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    if out is None:
-        return (y > 0).astype(y.dtype)
-    np.copyto(out, y > 0)
     return out
 
 

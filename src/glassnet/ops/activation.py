@@ -30,6 +30,26 @@ def tanh(x: Any) -> Tensor:
     return Tensor.from_op(y, (x,), backward, "tanh")
 
 
+# The derivatives of tanh, sigmoid and relu written from their output y, into ``out`` when
+# given (else a fresh array of y's dtype): the fused linear op and the recurrent cells use them.
+def _tanh_slope(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    out = np.multiply(y, y, out=out)
+    return np.subtract(1, out, out=out)
+
+
+def _sigmoid_slope(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    out = np.subtract(1, y, out=out)
+    out *= y
+    return out
+
+
+def _relu_slope(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    if out is None:
+        return (y > 0).astype(y.dtype)
+    np.copyto(out, y > 0)
+    return out
+
+
 def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
     """1 / (1 + exp(-x)) for x >= 0 and e / (1 + e), e = exp(x), below 0.
 

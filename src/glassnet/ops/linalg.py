@@ -9,7 +9,7 @@ import numpy as np
 
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.ops._util import constant, pair, relu_
-from glassnet.ops.activation import _stable_sigmoid
+from glassnet.ops.activation import _relu_slope, _sigmoid_slope, _stable_sigmoid, _tanh_slope
 from glassnet.tensor import Tensor, as_tensor
 
 
@@ -103,9 +103,9 @@ def _tanh_(z: np.ndarray) -> np.ndarray:
 # a fresh array of y's dtype: a float relu mask, which multiplies faster than a bool one)
 _FUSED_ACTIVATIONS = {
     "linear": (None, None),
-    "relu": (relu_, lambda y: (y > 0).astype(y.dtype)),
-    "sigmoid": (_stable_sigmoid, lambda y: y * (1 - y)),
-    "tanh": (_tanh_, lambda y: 1 - y * y),
+    "relu": (relu_, _relu_slope),
+    "sigmoid": (_stable_sigmoid, _sigmoid_slope),
+    "tanh": (_tanh_, _tanh_slope),
 }
 FUSED_ACTIVATIONS = tuple(_FUSED_ACTIVATIONS)
 
