@@ -276,14 +276,7 @@ class Tensor:
                 if parent_grad.shape != data.shape or parent_grad.dtype != data.dtype:
                     parent_grad = _unbroadcast(parent_grad, data)
                 if parent._backward is None and parent._parents is not None:
-                    # a leaf: nothing to pass on. A first gradient that is a fresh array is
-                    # kept as it is (the usual case, spelled out here); else _accumulate.
-                    key = id(parent_grad)
-                    if parent.grad is None and parent_grad.base is None and key not in taken:
-                        taken.add(key)
-                        parent.grad = parent_grad
-                    else:
-                        parent._accumulate(parent_grad, taken)
+                    parent._accumulate(parent_grad, taken)  # a leaf: nothing to pass on
                 elif parent in grads:
                     grads[parent] = grads[parent] + parent_grad
                 else:
